@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The project allocator: every allocation goes through it so tests can
+ * inject failures (fail-nth, per thread, as /proc/self/task/<tid>/fail-nth)
+ * and count live objects (leaks) at teardown.
+ * Kernel counterpart: include/linux/slab.h, lib/fault-inject.c
+ */
+#ifndef SIO_BASE_ALLOC_H
+#define SIO_BASE_ALLOC_H
+
+#include "types.h"
+
+/**
+ * sio_kmalloc() - allocate @size bytes
+ * @size: bytes (0 returns a unique non-NULL pointer, as kmalloc(0) does)
+ * @gfp: GFP_* flags; __GFP_ZERO zeroes
+ * @site: caller function name, kept for leak reports
+ *
+ * Context: any thread.
+ * Return: the memory, or NULL when out of memory or when fail-nth injection
+ * fires for this call.
+ */
+void *sio_kmalloc(size_t size, gfp_t gfp, const char *site);
+void *sio_krealloc(void *p, size_t size, gfp_t gfp, const char *site);
+void sio_kfree(const void *p);
+
+#define kmalloc(size, gfp) sio_kmalloc((size), (gfp), __func__)
+#define kzalloc(size, gfp) sio_kmalloc((size), (gfp) | __GFP_ZERO, __func__)
+#define kcalloc(n, size, gfp)                                                 \
+	(((size) != 0 && (n) > SIZE_MAX / (size)) ? NULL :                    \
+	 sio_kmalloc((n) * (size), (gfp) | __GFP_ZERO, __func__))
+#define krealloc(p, size, gfp) sio_krealloc((p), (size), (gfp), __func__)
+#define kfree(p) sio_kfree(p)
+char *sio_kstrdup(const char *s, gfp_t gfp, const char *site);
+#define kstrdup(s, gfp) sio_kstrdup((s), (gfp), __func__)
+char *sio_kasprintf(gfp_t gfp, const char *site, const char *fmt, ...)
+	__printf(3, 4);
+#define kasprintf(gfp, fmt, ...) sio_kasprintf((gfp), __func__, fmt, ##__VA_ARGS__)
+
+/* Allocations that never fail-inject (test scaffolding, the log itself). */
+void *sio_kmalloc_nofail_inject(size_t size, gfp_t gfp, const char *site);
+
+/**
+ * sio_fail_nth_set() - make the @n-th allocation from now fail on this thread
+ * @n: 1 = the next allocation fails; 0 disables injection
+ *
+ * Only one allocation fails per arming.  Context: the thread itself.
+ */
+void sio_fail_nth_set(unsigned int n);
+
+/* True once an armed injection has fired (reset by sio_fail_nth_set()). */
+bool sio_fail_nth_fired(void);
+
+/* Allocations attempted on this thread since the last sio_fail_nth_set(). */
+unsigned long sio_fail_nth_calls(void);
+
+/* Live objects (allocated and not freed) in the whole process. */
+long sio_alloc_live(void);
+/* Total allocations ever made (successful). */
+unsigned long sio_alloc_total(void);
+
+/*
+ * Record allocation sites of live objects so that sio_alloc_report_leaks()
+ * can name them.  Off by default (costs a lock per allocation); the test
+ * harness turns it on.
+ */
+void sio_alloc_track_sites(bool on);
+
+/**
+ * sio_alloc_report_leaks() - log every live object newer than @since_total
+ * @since_total: value of sio_alloc_total() taken at the start of the test
+ *
+ * Return: number of live objects allocated after @since_total.
+ */
+long sio_alloc_report_leaks(unsigned long since_total);
+
+#endif /* SIO_BASE_ALLOC_H */

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * WARN_ON and friends: report a broken invariant or driver bug, count it
+ * per site and in total, and carry on.  BUG_ON aborts.
+ * Kernel counterpart: include/asm-generic/bug.h, kernel/panic.c
+ */
+#ifndef SIO_BASE_BUG_H
+#define SIO_BASE_BUG_H
+
+#include "types.h"
+
+/* One per WARN call site; zero-initialised static storage. */
+struct sio_warn_site {
+	const char *func;
+	const char *file;
+	int line;
+	unsigned long count;		/* atomic */
+	struct sio_warn_site *next;	/* registry of sites that fired */
+	int registered;			/* atomic flag */
+};
+
+/**
+ * __sio_warn() - report a WARN
+ * @site: the call site (counts and once-flag)
+ * @once: only log the first time this site fires (still counts every time)
+ * @prefix: device prefix ("pci 0000:00:02.0") or NULL
+ * @fmt: optional message (NULL for a bare WARN_ON)
+ *
+ * Logs "WARNING: at <func> (<file>:<line>)", the message, and a call trace,
+ * between "------------[ cut here ]------------" and "---[ end trace ]---".
+ *
+ * Context: any thread.
+ */
+void __sio_warn(struct sio_warn_site *site, bool once, const char *prefix,
+		const char *fmt, ...) __printf(4, 5);
+
+#define __SIO_WARN_SITE(name)                                                 \
+	static struct sio_warn_site name = { __func__, __FILE__, __LINE__,    \
+					     0, NULL, 0 }
+
+#define WARN_ON(condition)                                                    \
+	({                                                                    \
+		int __ret_warn_on = !!(condition);                            \
+		if (unlikely(__ret_warn_on)) {                                \
+			__SIO_WARN_SITE(__sio_site);                          \
+			__sio_warn(&__sio_site, false, NULL, NULL);           \
+		}                                                             \
+		__ret_warn_on;                                                \
+	})
+
+#define WARN_ON_ONCE(condition)                                               \
+	({                                                                    \
+		int __ret_warn_on = !!(condition);                            \
+		if (unlikely(__ret_warn_on)) {                                \
+			__SIO_WARN_SITE(__sio_site);                          \
+			__sio_warn(&__sio_site, true, NULL, NULL);            \
+		}                                                             \
+		__ret_warn_on;                                                \
+	})
+
+#define WARN(condition, fmt, ...)                                             \
+	({                                                                    \
+		int __ret_warn_on = !!(condition);                            \
+		if (unlikely(__ret_warn_on)) {                                \
+			__SIO_WARN_SITE(__sio_site);                          \
+			__sio_warn(&__sio_site, false, NULL, fmt,             \
+				   ##__VA_ARGS__);                            \
+		}                                                             \
+		__ret_warn_on;                                                \
+	})
+
+#define WARN_ONCE(condition, fmt, ...)                                        \
+	({                                                                    \
+		int __ret_warn_on = !!(condition);                            \
+		if (unlikely(__ret_warn_on)) {                                \
+			__SIO_WARN_SITE(__sio_site);                          \
+			__sio_warn(&__sio_site, true, NULL, fmt,              \
+				   ##__VA_ARGS__);                            \
+		}                                                             \
+		__ret_warn_on;                                                \
+	})
+
+/* A WARN with a device-style prefix; the device layer wraps it as dev_WARN. */
+#define WARN_PREFIX(condition, prefix, fmt, ...)                              \
+	({                                                                    \
+		int __ret_warn_on = !!(condition);                            \
+		if (unlikely(__ret_warn_on)) {                                \
+			__SIO_WARN_SITE(__sio_site);                          \
+			__sio_warn(&__sio_site, false, prefix, fmt,           \
+				   ##__VA_ARGS__);                            \
+		}                                                             \
+		__ret_warn_on;                                                \
+	})
+
+/**
+ * BUG_ON() - abort on an invariant whose violation makes going on unsafe
+ */
+#define BUG_ON(condition)                                                     \
+	do {                                                                  \
+		if (unlikely(condition))                                      \
+			__sio_bug(__func__, __FILE__, __LINE__, #condition);  \
+	} while (0)
+#define BUG() __sio_bug(__func__, __FILE__, __LINE__, "BUG")
+
+void __sio_bug(const char *func, const char *file, int line, const char *what)
+	__attribute__((noreturn));
+
+/* Total WARNs since the last sio_warn_reset(). */
+unsigned long sio_warn_count(void);
+
+/* WARNs fired at sites inside function @func since the last reset. */
+unsigned long sio_warn_count_func(const char *func);
+
+/* Zero every counter and re-arm every WARN_ONCE site. */
+void sio_warn_reset(void);
+
+/**
+ * sio_warn_for_each_site() - visit the sites that fired since the last reset
+ * @fn: called with each site; a non-zero return stops the walk
+ * @data: passed to @fn
+ *
+ * Return: 0 or the first non-zero value returned by @fn.
+ */
+int sio_warn_for_each_site(int (*fn)(const struct sio_warn_site *site, void *data),
+			   void *data);
+
+#endif /* SIO_BASE_BUG_H */

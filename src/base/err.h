@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Error pointers and errno helpers.  Every int-returning function returns 0
+ * or a negative errno; every pointer-returning one a valid pointer or
+ * ERR_PTR(-E...).  Kernel-internal errno values are defined here.
+ * Kernel counterpart: include/linux/err.h, include/linux/errno.h
+ */
+#ifndef SIO_BASE_ERR_H
+#define SIO_BASE_ERR_H
+
+#include <errno.h>
+#include "types.h"
+
+/* Kernel-internal errno values that libc does not define. */
+#define ERESTARTSYS	512
+#define EPROBE_DEFER	517
+#define ENOTSUPP	524
+
+#define MAX_ERRNO	4095
+
+#define IS_ERR_VALUE(x) unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+
+static inline bool IS_ERR(const void *ptr)
+{
+	return IS_ERR_VALUE((unsigned long)ptr);
+}
+
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return unlikely(!ptr) || IS_ERR_VALUE((unsigned long)ptr);
+}
+
+static inline void *ERR_CAST(const void *ptr)
+{
+	return (void *)ptr;
+}
+
+static inline int PTR_ERR_OR_ZERO(const void *ptr)
+{
+	return IS_ERR(ptr) ? (int)PTR_ERR(ptr) : 0;
+}
+
+/**
+ * sio_errno_name() - symbolic name of an errno value
+ * @err: errno, either sign (-EBUSY and EBUSY both give "EBUSY")
+ *
+ * Context: any.
+ * Return: a static string such as "EBUSY" or "EPROBE_DEFER"; "E?<n>" style
+ * text in a per-thread buffer for values it does not know.
+ */
+const char *sio_errno_name(int err);
+
+/**
+ * sio_errno_parse() - parse a symbolic errno name
+ * @name: "EBUSY", "-EBUSY", "0" or a decimal number
+ * @err: where the value is stored, as a negative errno (or 0)
+ *
+ * Context: any.
+ * Return: 0 on success, -EINVAL if @name is not an errno name.
+ */
+int sio_errno_parse(const char *name, int *err);
+
+/**
+ * sio_strerror() - human text of an errno, as bash would print it
+ * @err: errno, either sign
+ *
+ * Context: any.
+ * Return: a static string ("Device or resource busy", "Unknown error 517").
+ */
+const char *sio_strerror(int err);
+
+#endif /* SIO_BASE_ERR_H */

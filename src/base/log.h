@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The kernel log: dmesg-like timestamped lines kept in a ring buffer that
+ * the CLI prints and tests search.
+ * Kernel counterpart: kernel/printk/printk.c
+ */
+#ifndef SIO_BASE_LOG_H
+#define SIO_BASE_LOG_H
+
+#include <stdio.h>
+#include "types.h"
+
+enum sio_loglevel {
+	SIO_LOGLEVEL_ERR = 3,
+	SIO_LOGLEVEL_WARNING = 4,
+	SIO_LOGLEVEL_NOTICE = 5,
+	SIO_LOGLEVEL_INFO = 6,
+	SIO_LOGLEVEL_DEBUG = 7,
+};
+
+/* How timestamps are taken. VIRTUAL: +1 us per message, for golden tests. */
+enum sio_log_clock {
+	SIO_LOG_CLOCK_REAL,
+	SIO_LOG_CLOCK_VIRTUAL,
+};
+
+/**
+ * sio_printk() - append one message to the log
+ * @level: a SIO_LOGLEVEL_* value
+ * @fmt: printf format; a trailing newline is optional
+ *
+ * The stored line is "[    0.000412] <text>" with seconds since the last
+ * sio_log_reset().  Messages longer than the ring's line size are truncated.
+ *
+ * Context: any thread; takes the log lock (a leaf lock, not lockdep-tracked).
+ */
+void sio_printk(int level, const char *fmt, ...) __printf(2, 3);
+
+/* Same, with a prefix such as "pci 0000:00:02.0" followed by ": ". */
+void sio_printk_prefixed(int level, const char *prefix, const char *fmt, ...)
+	__printf(3, 4);
+
+#define pr_err(fmt, ...) sio_printk(SIO_LOGLEVEL_ERR, fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...) sio_printk(SIO_LOGLEVEL_WARNING, fmt, ##__VA_ARGS__)
+#define pr_notice(fmt, ...) sio_printk(SIO_LOGLEVEL_NOTICE, fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...) sio_printk(SIO_LOGLEVEL_INFO, fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...) sio_printk(SIO_LOGLEVEL_DEBUG, fmt, ##__VA_ARGS__)
+
+/**
+ * sio_log_reset() - empty the ring and restart the clock at 0
+ * @clock: how later timestamps are taken
+ *
+ * Context: any; not concurrently with readers iterating the ring.
+ */
+void sio_log_reset(enum sio_log_clock clock);
+
+/* Echo every new line to @f as it is logged (NULL: stop echoing). */
+void sio_log_set_echo(FILE *f);
+
+/* Lowest level that is stored (default SIO_LOGLEVEL_INFO: debug is dropped). */
+void sio_log_set_level(int level);
+
+/**
+ * sio_log_for_each() - visit the stored lines, oldest first
+ * @fn: called with each full line (timestamp included, no newline); a
+ *      non-zero return stops the walk and is returned
+ * @data: passed to @fn
+ * @since: sequence number to start from (0 = everything still in the ring)
+ *
+ * Context: any thread; @fn runs on a snapshot, without the log lock.
+ * Return: 0 or the first non-zero value returned by @fn.
+ */
+int sio_log_for_each(int (*fn)(const char *line, void *data), void *data,
+		     unsigned long since);
+
+/* Sequence number the next message will get (for "lines since X"). */
+unsigned long sio_log_seq(void);
+
+/* Print every stored line to @f. */
+void sio_log_dump(FILE *f);
+
+/**
+ * sio_log_search() - count stored lines containing a substring
+ * @needle: plain substring to look for (timestamps excluded from matching)
+ * @since: sequence number to start from
+ *
+ * Return: the number of matching lines.
+ */
+unsigned long sio_log_search(const char *needle, unsigned long since);
+
+#endif /* SIO_BASE_LOG_H */
