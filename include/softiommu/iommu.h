@@ -185,6 +185,41 @@ void iommu_free_global_pasid(unsigned int pasid);
 /* ---- softiommu extensions ---- */
 
 /*
+ * Per-machine IOMMU core state.  iommu_subsys_init() must run before any bus
+ * is hooked with iommu_bus_init(); iommu_subsys_exit() after every IOMMU
+ * instance was unregistered.  Return: 0 or -ENOMEM/-EINVAL.
+ */
+int iommu_subsys_init(struct sio_machine *m);
+void iommu_subsys_exit(struct sio_machine *m);
+/* Register the core's bus notifier (probe at add, release at removal). */
+int iommu_bus_init(struct sio_bus *bus);
+
+/*
+ * sio_iommu_set_default_domain_policy() - iommu.passthrough= / iommu.strict=
+ * @passthrough: 1 identity, 0 translated, SIO_IOMMU_DEFAULT_UNSET keep
+ * @strict: 1 strict (DMA), 0 lazy (DMA_FQ), SIO_IOMMU_DEFAULT_UNSET keep
+ * Only affects groups whose default domain is set up afterwards.
+ * Return: 0, -EINVAL for other values.
+ */
+int sio_iommu_set_default_domain_policy(struct sio_machine *m, int passthrough,
+					int strict);
+
+/* Snapshot of a group's state, for tools, scenarios and tests (debugfs-like). */
+struct sio_iommu_group_info {
+	int id;
+	unsigned int owner_cnt;
+	void *owner;				/* NULL in DMA-API mode */
+	struct iommu_domain *domain;		/* current */
+	struct iommu_domain *default_domain;
+	struct iommu_domain *blocking_domain;
+	unsigned int num_devices;
+	unsigned int num_pasids;		/* entries in pasid_array */
+};
+/* Return: 0, -EINVAL for a NULL group.  Takes the group mutex. */
+int sio_iommu_group_get_info(struct iommu_group *group,
+			     struct sio_iommu_group_info *info);
+
+/*
  * sio_iommu_check_invariants() - walk every group and device of @m and check
  * owner counts, domain/owner agreement, per-device attachment, and that no
  * freed domain is referenced.  Each violation is logged and WARNs.
