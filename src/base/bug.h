@@ -114,6 +114,12 @@ unsigned long sio_warn_count_func(const char *func);
 /* Zero every counter and re-arm every WARN_ONCE site. */
 void sio_warn_reset(void);
 
+/*
+ * Whether WARN reports include the "Call trace:" frames (default on).  Golden
+ * log comparisons turn it off: frame text depends on the build.
+ */
+void sio_warn_set_backtrace(bool on);
+
 /**
  * sio_warn_for_each_site() - visit the sites that fired since the last reset
  * @fn: called with each site; a non-zero return stops the walk

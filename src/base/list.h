@@ -125,6 +125,53 @@ static inline void list_splice_tail_init(struct list_head *list,
 	     !list_entry_is_head(pos, head, member);                          \
 	     pos = list_prev_entry(pos, member))
 
+/*
+ * RCU variants: writers (serialised by their own lock) publish with a
+ * release store; readers inside rcu_read_lock() walk with acquire loads.
+ * A node removed with list_del_rcu() keeps its ->next for readers still
+ * on it: free it after a grace period (kfree_rcu/call_rcu).
+ */
+static inline void list_add_rcu(struct list_head *new, struct list_head *head)
+{
+	struct list_head *next = head->next;
+
+	new->next = next;
+	new->prev = head;
+	__atomic_store_n(&head->next, new, __ATOMIC_RELEASE);
+	next->prev = new;
+}
+
+static inline void list_add_tail_rcu(struct list_head *new,
+				     struct list_head *head)
+{
+	struct list_head *prev = head->prev;
+
+	new->next = head;
+	new->prev = prev;
+	__atomic_store_n(&prev->next, new, __ATOMIC_RELEASE);
+	head->prev = new;
+}
+
+static inline void list_del_rcu(struct list_head *entry)
+{
+	entry->next->prev = entry->prev;
+	__atomic_store_n(&entry->prev->next, entry->next, __ATOMIC_RELAXED);
+	entry->prev = NULL;	/* ->next stays valid for readers */
+}
+
+#define __list_next_rcu(p) __atomic_load_n(&(p)->next, __ATOMIC_ACQUIRE)
+
+#define list_for_each_entry_rcu(pos, head, member)                            \
+	for (pos = list_entry(__list_next_rcu(head), __typeof__(*pos), member); \
+	     !list_entry_is_head(pos, head, member);                          \
+	     pos = list_entry(__list_next_rcu(&(pos)->member),                \
+			      __typeof__(*pos), member))
+
+static inline bool list_empty_rcu(const struct list_head *head)
+{
+	return __atomic_load_n(&head->next, __ATOMIC_RELAXED) == head;
+}
+
 static inline size_t list_count_nodes(const struct list_head *head)
 {
 	size_t n = 0;

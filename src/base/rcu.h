@@ -15,9 +15,25 @@
 #define SIO_BASE_RCU_H
 
 #include <urcu/urcu-memb.h>
-#include <urcu/rcu-pointer.h>
+#include <urcu/pointer.h>
 #include <urcu/call-rcu.h>
 #include "types.h"
+
+/*
+ * liburcu's unqualified names are macros or functions with other meanings
+ * (its own call_rcu()/rcu_barrier()); the kernel-named API below replaces
+ * them.  rcu_dereference()/rcu_assign_pointer() are redefined over C11
+ * atomics so that ThreadSanitizer sees the publish/subscribe ordering
+ * (liburcu's versions are opaque library calls).
+ */
+#undef rcu_dereference
+#undef rcu_assign_pointer
+#undef rcu_set_pointer
+#undef call_rcu
+#undef rcu_barrier
+#undef synchronize_rcu
+#undef rcu_read_lock
+#undef rcu_read_unlock
 
 /* liburcu's struct rcu_head: { next; func }.  Embed it like the kernel's. */
 
@@ -25,6 +41,21 @@ extern __thread int sio_rcu_registered;
 extern __thread int sio_rcu_nesting;
 
 void __sio_rcu_unregistered(const char *func) __attribute__((noreturn));
+/*
+ * Slow path of rcu_read_lock() on a thread not registered by us: adopts
+ * liburcu's own call_rcu thread (registered by liburcu), else calls
+ * __sio_rcu_unregistered().
+ */
+void __sio_rcu_read_lock_unregistered(const char *func);
+
+#if defined(__SANITIZE_THREAD__)
+/* ThreadSanitizer: make "reader left" -> "grace period ended" visible. */
+void __sio_rcu_tsan_reader_exit(void);
+#else
+static inline void __sio_rcu_tsan_reader_exit(void)
+{
+}
+#endif
 
 /**
  * sio_rcu_register_thread() - make the calling thread an RCU reader
@@ -45,7 +76,7 @@ static inline bool sio_rcu_thread_registered(void)
 static inline void rcu_read_lock(void)
 {
 	if (unlikely(!sio_rcu_registered))
-		__sio_rcu_unregistered(__func__);
+		__sio_rcu_read_lock_unregistered(__func__);
 	sio_rcu_nesting++;
 	urcu_memb_read_lock();
 }
@@ -53,6 +84,7 @@ static inline void rcu_read_lock(void)
 static inline void rcu_read_unlock(void)
 {
 	sio_rcu_nesting--;
+	__sio_rcu_tsan_reader_exit();
 	urcu_memb_read_unlock();
 }
 
@@ -62,10 +94,27 @@ static inline bool rcu_read_lock_held(void)
 	return sio_rcu_nesting > 0;
 }
 
-/* rcu_dereference() and rcu_assign_pointer() come from urcu/rcu-pointer.h. */
+/*
+ * Publish/subscribe.  @p must be an lvalue (a pointer field or variable).
+ * rcu_dereference() is an acquire load (a consume, as compilers implement
+ * it); rcu_assign_pointer() a release store; RCU_INIT_POINTER() and
+ * rcu_access_pointer() relaxed atomics (no ordering, but no data race with
+ * concurrent readers).  rcu_dereference_protected() is for the update side,
+ * under the lock that serialises writers.
+ */
+#define rcu_dereference(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+#define rcu_assign_pointer(p, v)                                              \
+	do {                                                                  \
+		__typeof__(p) __rcu_v = (v);                                  \
+		__atomic_store_n(&(p), __rcu_v, __ATOMIC_RELEASE);            \
+	} while (0)
 #define rcu_dereference_protected(p, c) (p)
-#define RCU_INIT_POINTER(p, v) ((p) = (v))
-#define rcu_access_pointer(p) READ_ONCE(p)
+#define RCU_INIT_POINTER(p, v)                                                \
+	do {                                                                  \
+		__typeof__(p) __rcu_v = (v);                                  \
+		__atomic_store_n(&(p), __rcu_v, __ATOMIC_RELAXED);            \
+	} while (0)
+#define rcu_access_pointer(p) __atomic_load_n(&(p), __ATOMIC_RELAXED)
 
 /**
  * synchronize_rcu() - wait for every pre-existing reader to finish

@@ -33,12 +33,15 @@ struct xa_limit {
 #define XA_LIMIT(_min, _max) ((struct xa_limit){ .min = (_min), .max = (_max) })
 #define xa_limit_32b XA_LIMIT(0, UINT_MAX)
 
-/* Error pointers returned by xa_store()/xa_cmpxchg(). */
+/*
+ * Error pointers returned by xa_store()/xa_cmpxchg(): the negative errno
+ * itself, as ERR_PTR() encodes it, so xa_err(xa_store(...)) == -ENOMEM.
+ */
+#define MAX_ERRNO_XA 4095
 static inline bool xa_is_err(const void *entry)
 {
 	return (unsigned long)entry >= (unsigned long)-MAX_ERRNO_XA;
 }
-#define MAX_ERRNO_XA 4095
 static inline int xa_err(const void *entry)
 {
 	return xa_is_err(entry) ? (int)(long)entry : 0;

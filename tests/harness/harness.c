@@ -3,6 +3,7 @@
  * Test runner: registration lists, one fork()ed child per test, TAP output,
  * and the teardown checks (WARN count, lockdep reports, leaked objects).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -18,11 +19,30 @@
 #define JMP_DEPTH 8
 #define TEST_TIMEOUT_S 300
 
+/*
+ * Sanitizer defaults for every test binary (the environment still
+ * overrides): a report must fail the test, and each test child leaves
+ * through _exit(), which skips the sanitizers' exit-code logic.
+ */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
+{
+	return "halt_on_error=1:second_deadlock_stack=1";
+}
+
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+	return "halt_on_error=1:print_stacktrace=1";
+}
+
 struct __test_metadata *__sio_current_test;
 static struct __test_metadata *tests_head, **tests_tail = &tests_head;
 static struct __fixture_metadata *fixtures;
 static jmp_buf jmp_stack[JMP_DEPTH];
 static int jmp_depth;
+static pthread_t main_thread;
+static const char *cur_name;	/* "fixture.variant.test" of the running test */
 
 void __register_test(struct __test_metadata *t)
 {
@@ -63,8 +83,14 @@ void __sio_test_jmp_pop(void)
 
 void __sio_test_abort(void)
 {
-	if (jmp_depth == 0)
+	/*
+	 * The jump buffers belong to the test's main thread: an ASSERT that
+	 * fails on another thread ends the whole test process (a failure).
+	 */
+	if (jmp_depth == 0 || !pthread_equal(pthread_self(), main_thread)) {
+		fflush(NULL);
 		_exit(1);
+	}
 	longjmp(jmp_stack[jmp_depth - 1], 1);
 }
 
@@ -73,7 +99,7 @@ void __sio_test_report(struct __test_metadata *t, const char *file, int line,
 {
 	va_list ap;
 
-	fprintf(stdout, "# %s:%d:%s:", file, line, t->name);
+	fprintf(stdout, "# %s:%d:%s: ", file, line, cur_name ? cur_name : t->name);
 	va_start(ap, fmt);
 	vfprintf(stdout, fmt, ap);
 	va_end(ap);
@@ -114,6 +140,8 @@ static int run_one(struct __test_metadata *t,
 	__sio_current_test = t;
 	t->expected_warns = 0;
 	t->expected_lockdep = 0;
+	if (getenv("SIO_TEST_ECHO"))
+		sio_log_set_echo(stderr);
 	sio_rcu_register_thread();
 	sio_alloc_track_sites(true);
 	sio_warn_reset();
@@ -128,22 +156,23 @@ static int run_one(struct __test_metadata *t,
 	if (t->skipped)
 		return 2;
 
+	/* Deferred frees (call_rcu/kfree_rcu) are not leaks: let them run. */
 	rcu_barrier();
 	warns = sio_warn_count();
 	lockdep = sio_lockdep_reports();
 	if (t->expected_warns >= 0 && warns != (unsigned long)t->expected_warns) {
-		printf("# %s: %lu WARN(s) fired, %d expected\n", t->name, warns,
+		printf("# %s: %lu WARN(s) fired, %d expected\n", cur_name, warns,
 		       t->expected_warns);
 		t->failed = 1;
 	}
 	if (lockdep != (unsigned long)t->expected_lockdep) {
-		printf("# %s: %lu lockdep report(s), %d expected\n", t->name,
+		printf("# %s: %lu lockdep report(s), %d expected\n", cur_name,
 		       lockdep, t->expected_lockdep);
 		t->failed = 1;
 	}
 	leaked = sio_alloc_report_leaks(alloc_base);
 	if (leaked > 0 && !t->allow_leaks) {
-		printf("# %s: %ld object(s) leaked\n", t->name, leaked);
+		printf("# %s: %ld object(s) leaked\n", cur_name, leaked);
 		t->failed = 1;
 	}
 	if (t->failed) {
@@ -197,8 +226,20 @@ int test_harness_run(int argc, char **argv)
 			r = &runs[nruns];
 			r->t = t;
 			r->v = v;
-			if (v)
-				snprintf(r->full, sizeof(r->full), "%s.%s", v->name, name);
+			/* "fixture.variant.test" for TEST_F, "test" for TEST. */
+			if (t->fixture) {
+				size_t fl = strlen(t->fixture->name);
+
+				if (strncmp(name, t->fixture->name, fl) == 0 &&
+				    name[fl] == '_')
+					name += fl + 1;
+			}
+			if (t->fixture && v)
+				snprintf(r->full, sizeof(r->full), "%s.%s.%s",
+					 t->fixture->name, v->name, name);
+			else if (t->fixture)
+				snprintf(r->full, sizeof(r->full), "%s.%s",
+					 t->fixture->name, name);
 			else
 				snprintf(r->full, sizeof(r->full), "%s", name);
 			if (selected(r->full, argc, argv))
@@ -207,6 +248,12 @@ int test_harness_run(int argc, char **argv)
 		} while (v);
 	}
 
+	/*
+	 * Line buffering: a test that crashes must not lose what it printed,
+	 * and the child must not inherit unflushed parent output.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	main_thread = pthread_self();
 	printf("TAP version 13\n1..%d\n", nruns);
 	fflush(stdout);
 	for (i = 0; i < nruns; i++) {
@@ -221,6 +268,7 @@ int test_harness_run(int argc, char **argv)
 			return 1;
 		}
 		if (pid == 0) {
+			cur_name = r->full;
 			alarm(TEST_TIMEOUT_S);
 			res = run_one(r->t, r->v);
 			if (res == 2)

@@ -9,7 +9,10 @@
  *
  * Usage: one or more TEST()s in a .c file ending with TEST_HARNESS_MAIN.
  * Run with a test name (or "fixture.variant.name" prefix) to run a subset;
- * SIO_TEST_SEED=<n> sets the seed that stress tests print and use.
+ * SIO_TEST_SEED=<n> sets the seed that stress tests print and use;
+ * SIO_TEST_ECHO=1 echoes the kernel log to stderr as it is written.
+ * An ASSERT that fails on a thread other than the test's own ends the test
+ * process at once (the test fails; its teardown does not run).
  */
 #ifndef SIO_TEST_HARNESS_H
 #define SIO_TEST_HARNESS_H
@@ -65,6 +68,11 @@ static inline void test_expect_warns(int n)
 {
 	__sio_current_test->expected_warns = n;
 }
+/*
+ * A test that deliberately provokes lockdep reports says how many.  Every
+ * lockdep report is also a WARN: such a test sets test_expect_warns() too
+ * (to the total, or -1).
+ */
 static inline void test_expect_lockdep_reports(int n)
 {
 	__sio_current_test->expected_lockdep = n;
@@ -72,23 +80,30 @@ static inline void test_expect_lockdep_reports(int n)
 /* Seed for randomised tests: SIO_TEST_SEED or a fixed default; printed. */
 unsigned long test_seed(void);
 
+/*
+ * The test body is a static function named _test_fn_<name> so that test
+ * names never collide with the functions they test.
+ */
 #define __TEST_IMPL(test_name, fixture_ptr)                                   \
-	static void test_name(struct __test_metadata *_metadata,              \
-			      const struct __fixture_variant_metadata *_v);   \
+	static void _test_fn_##test_name(                                     \
+		struct __test_metadata *_metadata,                            \
+		const struct __fixture_variant_metadata *_v);                 \
 	static struct __test_metadata _##test_name##_object = {               \
 		.name = #test_name, .file = __FILE__, .line = __LINE__,       \
-		.fixture = fixture_ptr, .fn = test_name };                    \
+		.fixture = fixture_ptr, .fn = _test_fn_##test_name };         \
 	static void __attribute__((constructor)) _register_##test_name(void)  \
 	{                                                                     \
 		__register_test(&_##test_name##_object);                      \
 	}                                                                     \
-	static void test_name(struct __test_metadata *_metadata,              \
-			      const struct __fixture_variant_metadata *_v)
+	static void _test_fn_##test_name(                                     \
+		struct __test_metadata *_metadata,                            \
+		const struct __fixture_variant_metadata *_v)
 
 #define TEST(test_name) __TEST_IMPL(test_name, NULL)
 
 #define FIXTURE_DATA(fixture_name) struct _test_data_##fixture_name
 #define FIXTURE(fixture_name)                                                 \
+	FIXTURE_VARIANT(fixture_name);                                        \
 	static struct __fixture_metadata _##fixture_name##_fixture_object = { \
 		.name = #fixture_name };                                      \
 	static void __attribute__((constructor))                              \
@@ -100,6 +115,7 @@ unsigned long test_seed(void);
 
 #define FIXTURE_VARIANT(fixture_name) struct _fixture_variant_##fixture_name
 
+/* Usage: FIXTURE_VARIANT_ADD(f, name) { .field = value, }; */
 #define FIXTURE_VARIANT_ADD(fixture_name, variant_name)                       \
 	extern const FIXTURE_VARIANT(fixture_name)                            \
 		_##fixture_name##_##variant_name##_variant;                   \
@@ -115,17 +131,17 @@ unsigned long test_seed(void);
 			&_##fixture_name##_##variant_name##_object);          \
 	}                                                                     \
 	const FIXTURE_VARIANT(fixture_name)                                   \
-		_##fixture_name##_##variant_name##_variant
+		_##fixture_name##_##variant_name##_variant =
 
 #define FIXTURE_SETUP(fixture_name)                                           \
-	static void fixture_name##_setup(                                     \
+	static void _fixture_setup_##fixture_name(                                     \
 		struct __test_metadata __attribute__((unused)) * _metadata,   \
 		FIXTURE_DATA(fixture_name) __attribute__((unused)) * self,    \
 		const FIXTURE_VARIANT(fixture_name)                           \
 			__attribute__((unused)) * variant)
 
 #define FIXTURE_TEARDOWN(fixture_name)                                        \
-	static void fixture_name##_teardown(                                  \
+	static void _fixture_teardown_##fixture_name(                                  \
 		struct __test_metadata __attribute__((unused)) * _metadata,   \
 		FIXTURE_DATA(fixture_name) __attribute__((unused)) * self,    \
 		const FIXTURE_VARIANT(fixture_name)                           \
@@ -136,10 +152,13 @@ unsigned long test_seed(void);
  * (ASSERT longjmps back here); a setup that fails or skips skips the body.
  */
 #define TEST_F(fixture_name, test_name)                                       \
-	static void fixture_name##_##test_name(                               \
+	static void _test_body_##fixture_name##_##test_name(                  \
 		struct __test_metadata *_metadata,                            \
 		FIXTURE_DATA(fixture_name) * self,                            \
 		const FIXTURE_VARIANT(fixture_name) * variant);               \
+	/* Nothing set before the setjmp()s changes after them. */           \
+	_Pragma("GCC diagnostic push")                                        \
+	_Pragma("GCC diagnostic ignored \"-Wclobbered\"")                     \
 	__TEST_IMPL(wrapper_##fixture_name##_##test_name,                     \
 		    &_##fixture_name##_fixture_object)                        \
 	{                                                                     \
@@ -148,18 +167,21 @@ unsigned long test_seed(void);
 			_v ? _v->data : NULL;                                 \
 		memset(&self, 0, sizeof(self));                               \
 		if (__sio_test_setjmp()) {                                    \
-			fixture_name##_setup(_metadata, &self, variant);      \
+			_fixture_setup_##fixture_name(_metadata, &self,       \
+						      variant);               \
 			if (!_metadata->failed && !_metadata->skipped &&      \
 			    __sio_test_setjmp()) {                            \
-				fixture_name##_##test_name(_metadata, &self,  \
-							   variant);          \
+				_test_body_##fixture_name##_##test_name(      \
+					_metadata, &self, variant);           \
 				__sio_test_jmp_pop();                         \
 			}                                                     \
-			fixture_name##_teardown(_metadata, &self, variant);   \
+			_fixture_teardown_##fixture_name(_metadata, &self,    \
+							 variant);            \
 			__sio_test_jmp_pop();                                 \
 		}                                                             \
 	}                                                                     \
-	static void fixture_name##_##test_name(                               \
+	_Pragma("GCC diagnostic pop")                                         \
+	static void _test_body_##fixture_name##_##test_name(                  \
 		struct __test_metadata __attribute__((unused)) * _metadata,   \
 		FIXTURE_DATA(fixture_name) __attribute__((unused)) * self,    \
 		const FIXTURE_VARIANT(fixture_name)                           \

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * IDA: lowest free integer id in a range, over a bitmap that grows on
+ * demand.
+ * Kernel counterpart: lib/idr.c (ida_*)
+ */
+#include <string.h>
+
+#include "alloc.h"
+#include "err.h"
+#include "ida.h"
+
+#define BITS_PER_LONG 64
+
+void ida_init(struct ida *ida)
+{
+	mutex_init(&ida->lock);
+	ida->bitmap = NULL;
+	ida->nbits = 0;
+}
+
+void ida_destroy(struct ida *ida)
+{
+	mutex_lock(&ida->lock);
+	kfree(ida->bitmap);
+	ida->bitmap = NULL;
+	ida->nbits = 0;
+	mutex_unlock(&ida->lock);
+	mutex_destroy(&ida->lock);
+}
+
+static bool ida_test(const struct ida *ida, unsigned int id)
+{
+	return id < ida->nbits &&
+	       (ida->bitmap[id / BITS_PER_LONG] & (1UL << (id % BITS_PER_LONG)));
+}
+
+/* First clear bit >= @from below nbits, or nbits.  Caller holds the lock. */
+static unsigned int __ida_find_zero(struct ida *ida, unsigned int from)
+{
+	unsigned int i = from;
+	unsigned long w;
+
+	lockdep_assert_held(&ida->lock);
+	while (i < ida->nbits) {
+		w = ~ida->bitmap[i / BITS_PER_LONG] >> (i % BITS_PER_LONG);
+		if (w)
+			return min(i + (unsigned int)__builtin_ctzl(w), ida->nbits);
+		i = ALIGN_DOWN(i, BITS_PER_LONG) + BITS_PER_LONG;
+	}
+	return ida->nbits;
+}
+
+/* Grow the bitmap to cover @id.  Caller holds the lock. */
+static int __ida_grow(struct ida *ida, unsigned int id, gfp_t gfp)
+{
+	unsigned long nbits = roundup_pow_of_two((unsigned long)id + 1);
+	unsigned long *bm;
+
+	lockdep_assert_held(&ida->lock);
+	if (nbits < 256)
+		nbits = 256;
+	bm = kzalloc(nbits / 8, gfp);
+	if (!bm)
+		return -ENOMEM;
+	if (ida->bitmap)
+		memcpy(bm, ida->bitmap, ida->nbits / 8);
+	kfree(ida->bitmap);
+	ida->bitmap = bm;
+	ida->nbits = (unsigned int)nbits;
+	return 0;
+}
+
+int ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max,
+		    gfp_t gfp)
+{
+	unsigned int id;
+	int ret;
+
+	if (max > INT_MAX)
+		max = INT_MAX;
+	if (min > max)
+		return -EINVAL;
+	mutex_lock(&ida->lock);
+	id = __ida_find_zero(ida, min);
+	if (id < min)
+		id = min;
+	if (id > max) {
+		ret = -ENOSPC;
+		goto unlock;
+	}
+	if (id >= ida->nbits) {
+		ret = __ida_grow(ida, id, gfp);
+		if (ret)
+			goto unlock;
+	}
+	ida->bitmap[id / BITS_PER_LONG] |= 1UL << (id % BITS_PER_LONG);
+	ret = (int)id;
+unlock:
+	mutex_unlock(&ida->lock);
+	return ret;
+}
+
+void ida_free(struct ida *ida, unsigned int id)
+{
+	mutex_lock(&ida->lock);
+	if (WARN(!ida_test(ida, id),
+		 "ida_free called for id=%u which is not allocated.", id))
+		goto unlock;
+	ida->bitmap[id / BITS_PER_LONG] &= ~(1UL << (id % BITS_PER_LONG));
+unlock:
+	mutex_unlock(&ida->lock);
+}
