@@ -17,6 +17,7 @@ struct sio_driver;
 struct dev_iommu;		/* owned by the IOMMU core */
 struct iommu_group;		/* owned by the IOMMU core */
 struct iommu_subsys;		/* per-machine IOMMU core state */
+struct sio_phys_mem;		/* simulated RAM, src/hw/mem.h */
 
 /* A reserved region in a device's firmware description (IOMMU core §2.6). */
 struct sio_fw_resv {
@@ -57,7 +58,10 @@ struct sio_fw_desc {
  *
  * Lifetime: reference counted (sio_get_device/sio_put_device); @release runs
  * when the last reference goes.  Locks: @lock (device_lock) serialises
- * binding; it nests outside the IOMMU group mutex.
+ * binding; parent before child (the device model takes it with lockdep
+ * subclass = depth); it nests outside bus->notifier_lock, the IOMMU probe
+ * lock and group mutex (dma_configure runs under it), machine->lock,
+ * bus->lock and the sysfs tree lock.  See src/dev/dev-priv.h.
  */
 struct sio_device {
 	char name[SIO_NAME_LEN];		/* "0000:00:02.0"; immutable */
@@ -87,8 +91,12 @@ struct sio_device {
 	struct list_head bus_node;		/* on bus->devices, under bus lock */
 	struct list_head deferred_node;		/* on machine->deferred, under its lock */
 	struct sio_sysfs_node *kobj;		/* /sys/devices/.../<name> */
-	bool registered;			/* between add and del */
+	bool registered;			/* between add and del; under @lock */
 	bool can_match;				/* a driver deferred it */
+
+	/* private to the device model */
+	u64 bus_seq;				/* position on bus->devices */
+	unsigned int depth;			/* 0 = no parent; lockdep subclass */
 };
 
 /**
@@ -123,10 +131,29 @@ struct sio_notifier_block {
 	int (*notifier_call)(struct sio_notifier_block *nb, unsigned long action,
 			     void *data);
 	struct list_head node;
-	int priority;
+	int priority;				/* higher runs first */
 };
 
-/** struct sio_bus - a bus instance in a machine */
+/* Notifier return values (kernel NOTIFY_*). */
+#ifndef NOTIFY_DONE
+#define NOTIFY_DONE		0x0000	/* don't care */
+#define NOTIFY_OK		0x0001	/* suits me */
+#define NOTIFY_STOP_MASK	0x8000	/* don't call further */
+#define NOTIFY_BAD		(NOTIFY_STOP_MASK | 0x0002)
+#define NOTIFY_STOP		(NOTIFY_OK | NOTIFY_STOP_MASK)
+#endif
+
+/**
+ * struct sio_bus - a bus instance in a machine
+ *
+ * Locks: @lock is a leaf for the device and driver lists (nests inside a
+ * device lock and inside machine->lock; nothing is called under it).
+ * @notifier_lock is held across the notifier callbacks; it nests inside the
+ * device lock (BIND/UNBIND notifications run under it) and outside whatever
+ * the callbacks take (the IOMMU core's probe lock and group mutexes, the
+ * sysfs tree lock).  A callback must not take a device lock, notify the
+ * same bus or (un)register a notifier of it.
+ */
 struct sio_bus {
 	const struct sio_bus_type *type;
 	struct sio_machine *machine;
@@ -135,11 +162,15 @@ struct sio_bus {
 	struct list_head drivers;
 	struct list_head notifiers;		/* under notifier_lock */
 	struct mutex notifier_lock;
-	struct list_head machine_node;
-	bool drivers_autoprobe;
+	struct list_head machine_node;		/* under machine->lock */
+	bool drivers_autoprobe;			/* READ_ONCE/WRITE_ONCE */
 	struct sio_sysfs_node *kobj;		/* /sys/bus/<name> */
 	struct sio_sysfs_node *devices_kobj;
 	struct sio_sysfs_node *drivers_kobj;
+
+	/* private to the device model */
+	struct sio_sysfs_node *root_kobj;	/* /sys/devices/<name> */
+	u64 next_seq;				/* under @lock */
 };
 
 /**
@@ -160,21 +191,36 @@ struct sio_driver {
 
 	/* private to the device model */
 	struct sio_bus *bus;
-	struct list_head bus_node;
+	struct list_head bus_node;		/* on bus->drivers, under bus->lock */
 	struct sio_sysfs_node *kobj;
+	u64 bus_seq;				/* position on bus->drivers */
+	refcount_t users;			/* list + in-flight binds */
+	struct completion unused;		/* @users reached zero */
 };
 
 /** struct sio_machine - the simulated machine: buses, devices, sysfs */
 struct sio_machine {
 	char name[SIO_NAME_LEN];
 	struct sio_sysfs *sysfs;
-	struct mutex lock;			/* protects the lists below */
+	/* Protects the lists and counters below; a leaf except for bus->lock
+	 * (sio_machine_find_device); nests inside device locks. */
+	struct mutex lock;
 	struct list_head buses;
 	struct list_head deferred;		/* devices whose probe deferred */
 	struct workqueue_struct *deferred_wq;	/* ordered; runs deferred retries */
 	struct work_struct deferred_work;
 	struct iommu_subsys *iommu;		/* IOMMU core state, core-owned */
+	struct sio_phys_mem *mem;		/* machine RAM (src/hw/mem.h); set
+						 * once by machine assembly before
+						 * any IOMMU or endpoint uses it */
 	void *user_state;			/* upper layers (machine assembly) */
+
+	/* private to the device model */
+	struct list_head deferred_active;	/* being retried; under @lock */
+	unsigned int deferred_trigger_count;	/* under @lock */
+	struct sio_sysfs_node *bus_kobj;	/* /sys/bus */
+	struct sio_sysfs_node *devices_kobj;	/* /sys/devices */
+	struct sio_sysfs_node *kernel_kobj;	/* /sys/kernel */
 };
 
 /* Machines */

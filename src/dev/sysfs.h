@@ -41,7 +41,12 @@ struct sio_sysfs_node *sio_sysfs_root(struct sio_sysfs *fs);
 /**
  * sio_sysfs_mkdir() - create directory @name under @parent
  * @priv: handed to every attribute of this directory
- * Return: the node or ERR_PTR(-EEXIST / -ENOMEM / -EINVAL).
+ *
+ * The caller owns a reference on the node, dropped by sio_sysfs_remove()
+ * (so the pointer stays valid even if an ancestor is removed first).
+ *
+ * Return: the node or ERR_PTR(-EEXIST / -ENOMEM / -EINVAL / -ENOTDIR /
+ * -ENOENT (parent already removed)).
  * Context: may sleep; takes the tree lock.
  */
 struct sio_sysfs_node *sio_sysfs_mkdir(struct sio_sysfs_node *parent,
@@ -58,9 +63,14 @@ int sio_sysfs_create_link(struct sio_sysfs_node *dir,
 			  struct sio_sysfs_node *target, const char *name);
 /* Remove an entry of @dir by name (file, link or empty/non-empty dir). */
 void sio_sysfs_remove_name(struct sio_sysfs_node *dir, const char *name);
-/* Remove @node and everything below it; waits for running callbacks. */
+/*
+ * Remove @node (made by sio_sysfs_mkdir*) and everything below it; waits
+ * for running callbacks (not the caller's own), then drops the creator's
+ * reference.  Do not hold a lock that the removed callbacks take.
+ */
 void sio_sysfs_remove(struct sio_sysfs_node *node);
-/* Absolute path of @node into @buf.  Return: length or -ENAMETOOLONG. */
+/* Absolute path of @node into @buf.  Return: length, -ENAMETOOLONG, or
+ * -ENOENT if @node was removed. */
 int sio_sysfs_path(struct sio_sysfs_node *node, char *buf, size_t len);
 
 /*
