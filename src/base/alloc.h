@@ -26,9 +26,17 @@ void sio_kfree(const void *p);
 
 #define kmalloc(size, gfp) sio_kmalloc((size), (gfp), __func__)
 #define kzalloc(size, gfp) sio_kmalloc((size), (gfp) | __GFP_ZERO, __func__)
-#define kcalloc(n, size, gfp)                                                 \
-	(((size) != 0 && (n) > SIZE_MAX / (size)) ? NULL :                    \
-	 sio_kmalloc((n) * (size), (gfp) | __GFP_ZERO, __func__))
+/* Overflow-checked array allocation (a function, so any count type works). */
+static inline void *sio_kcalloc(size_t n, size_t size, gfp_t gfp,
+				const char *site)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return sio_kmalloc(bytes, gfp | __GFP_ZERO, site);
+}
+#define kcalloc(n, size, gfp) sio_kcalloc((n), (size), (gfp), __func__)
 #define krealloc(p, size, gfp) sio_krealloc((p), (size), (gfp), __func__)
 #define kfree(p) sio_kfree(p)
 char *sio_kstrdup(const char *s, gfp_t gfp, const char *site);

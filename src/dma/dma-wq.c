@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The DMA layer's shared workqueue (depot trimming, flush-queue timeouts)
+ * and the mapping of the calling thread to a per-CPU slot.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "base/bug.h"
+#include "dma/dma-priv.h"
+
+/*
+ * Protects sio_dma_wq and sio_dma_wq_users.  A plain pthread mutex (not
+ * lockdep-tracked): a leaf taken with no other lock held, around workqueue
+ * creation only.
+ */
+static pthread_mutex_t sio_dma_wq_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct workqueue_struct *sio_dma_wq;
+static unsigned long sio_dma_wq_users;
+
+struct workqueue_struct *sio_dma_wq_get(void)
+{
+	struct workqueue_struct *wq;
+
+	pthread_mutex_lock(&sio_dma_wq_lock);
+	if (!sio_dma_wq)
+		sio_dma_wq = alloc_workqueue("dma_iova", WQ_UNBOUND, 2);
+	wq = sio_dma_wq;
+	if (wq)
+		sio_dma_wq_users++;
+	pthread_mutex_unlock(&sio_dma_wq_lock);
+	return wq;
+}
+
+void sio_dma_wq_put(void)
+{
+	struct workqueue_struct *dead = NULL;
+
+	pthread_mutex_lock(&sio_dma_wq_lock);
+	if (!WARN_ON(!sio_dma_wq_users) && --sio_dma_wq_users == 0) {
+		dead = sio_dma_wq;
+		sio_dma_wq = NULL;
+	}
+	pthread_mutex_unlock(&sio_dma_wq_lock);
+	/* Outside the lock: destroying joins the workers. */
+	destroy_workqueue(dead);
+}
+
+unsigned int sio_dma_nr_cpu_slots(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (n < 1)
+		return 1;
+	return n > 256 ? 256 : (unsigned int)n;
+}
+
+unsigned int sio_dma_cpu_slot(unsigned int nr_slots)
+{
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || nr_slots <= 1)
+		return 0;
+	return (unsigned int)cpu % nr_slots;
+}

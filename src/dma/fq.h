@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * DMA flush queue ("lazy" / DMA-FQ mode): unmapped IOVA ranges and their
+ * freed page-table pages wait in per-CPU-slot rings until an IOTLB flush
+ * that started after they were queued has completed (rule 80), so unmap
+ * need not wait for an invalidation.
+ * Kernel counterpart: drivers/iommu/dma-iommu.c (the flush-queue part)
+ */
+#ifndef SIO_DMA_FQ_H
+#define SIO_DMA_FQ_H
+
+#include "base/atomic.h"
+#include "base/list.h"
+#include "base/mutex.h"
+#include "base/workqueue.h"
+
+/* Default: one ring per CPU slot, flushed at least every 10 ms. */
+#define IOVA_FQ_SIZE	   256
+#define IOVA_FQ_TIMEOUT_MS 10
+/* shadow_on_flush devices: one big ring, flushed at least every second. */
+#define IOVA_SINGLE_FQ_SIZE	  32768
+#define IOVA_SINGLE_FQ_TIMEOUT_MS 1000
+
+/**
+ * struct iommu_dma_fq_ops - what the flush queue calls back into
+ * @flush_iotlb_all: invalidate every IOTLB entry of the domain and wait for
+ *	completion.  Called from queue_iova() (caller's thread, with one ring
+ *	lock held, when that ring is full), from the timeout work and from
+ *	iommu_dma_fq_flush().  Must not call back into the flush queue.
+ * @release: the range [@iova_pfn, @iova_pfn + @pages) and the page-table
+ *	pages on @freelist are no longer reachable by the device: free them
+ *	(typically free_iova_fast() and the page-table page allocator) and
+ *	leave @freelist empty.  Called with the ring lock held; must not
+ *	sleep or call back into the flush queue.
+ */
+struct iommu_dma_fq_ops {
+	void (*flush_iotlb_all)(void *cookie);
+	void (*release)(void *cookie, unsigned long iova_pfn,
+			unsigned long pages, struct list_head *freelist);
+};
+
+/* Zeroed fields take the defaults above. */
+struct iommu_dma_fq_options {
+	bool single_queue; /* the shadow_on_flush layout */
+	unsigned int size; /* ring entries, power of two >= 2 */
+	unsigned int timeout_ms; /* timer period */
+};
+
+struct iova_fq_entry {
+	unsigned long iova_pfn;
+	unsigned long pages;
+	struct list_head freelist; /* page-table pages to free */
+	u64 counter; /* fq_flush_start_cnt when queued */
+};
+
+struct iova_fq {
+	/*
+	 * Protects head, tail and entries.  Taken by queue_iova() on this
+	 * slot's CPU and by flushes; nests outside everything @release and
+	 * @flush_iotlb_all take (IOVA rcache and tree locks, driver locks).
+	 * Never two ring locks at once.
+	 */
+	spinlock_t lock;
+	unsigned int head, tail; /* one slot kept empty */
+	unsigned int mod_mask; /* entries - 1 */
+	struct iova_fq_entry *entries;
+};
+
+/*
+ * Embedded in the DMA cookie, zeroed before the first init.  The owner
+ * serialises init and teardown (the cookie's mutex) and stops all
+ * queue_iova() callers before teardown.
+ */
+struct iommu_dma_fq {
+	const struct iommu_dma_fq_ops *ops;
+	void *cookie;
+	struct iova_fq *queues;
+	unsigned int nr_queues; /* 1 or one per CPU slot */
+	unsigned int timeout_ms;
+	/* Flushes begun / finished; an entry is free once stamp < finish. */
+	atomic_long_t fq_flush_start_cnt;
+	atomic_long_t fq_flush_finish_cnt;
+	atomic_t fq_timer_on; /* 0 -> 1 arms the timer once */
+	struct delayed_work timer;
+	struct workqueue_struct *wq;
+	int ready; /* published last (release/acquire) */
+};
+
+/**
+ * iommu_dma_init_fq() - set up the flush queue (idempotent)
+ * @fq: zeroed or torn-down storage, or an already set up queue (no-op)
+ * @ops: callbacks
+ * @cookie: passed to @ops
+ * @opts: layout, or NULL for per-CPU rings of IOVA_FQ_SIZE
+ *
+ * Context: may sleep; the caller serialises against init and teardown.
+ * Return: 0; -EINVAL for bad @ops or @opts; -ENOMEM (logged) when the
+ * rings cannot be allocated, in which case the caller stays strict.
+ */
+int iommu_dma_init_fq(struct iommu_dma_fq *fq,
+		      const struct iommu_dma_fq_ops *ops, void *cookie,
+		      const struct iommu_dma_fq_options *opts);
+
+/* True once iommu_dma_init_fq() has succeeded (acquire; pairs with it). */
+static inline bool iommu_dma_fq_ready(const struct iommu_dma_fq *fq)
+{
+	return smp_load_acquire(&((struct iommu_dma_fq *)fq)->ready) != 0;
+}
+
+/**
+ * queue_iova() - defer the release of an unmapped range
+ * @fq: a set-up flush queue
+ * @pfn: first IOVA pfn of the range (already unmapped from the tables)
+ * @pages: its length in pfns
+ * @freelist: page-table pages freed by the unmap (spliced off; may be NULL)
+ *
+ * Releases what earlier flushes already cover; if the ring is still full,
+ * flushes the IOTLB now (on this thread) and releases.  Arms the timer.
+ * Context: any thread; takes this CPU slot's ring lock; may call
+ * @flush_iotlb_all and @release under it.
+ */
+void queue_iova(struct iommu_dma_fq *fq, unsigned long pfn, unsigned long pages,
+		struct list_head *freelist);
+
+/**
+ * iommu_dma_fq_flush() - one IOTLB flush, then release what it covers
+ * @fq: a set-up flush queue
+ *
+ * What the timer does; also for callers that need everything queued so far
+ * released now (e.g. before switching the domain to strict).
+ * Context: may sleep (in @flush_iotlb_all); takes each ring lock in turn.
+ */
+void iommu_dma_fq_flush(struct iommu_dma_fq *fq);
+
+/**
+ * iommu_dma_free_fq() - tear down (no-op if never set up)
+ * @fq: the flush queue
+ *
+ * Stops the timer synchronously, then releases every queued entry WITHOUT
+ * flushing: the caller is destroying the domain (the kernel frees the page
+ * lists and lets the IOVAs die with the domain) or has flushed already.
+ * Context: may sleep; no concurrent queue_iova().
+ */
+void iommu_dma_free_fq(struct iommu_dma_fq *fq);
+
+/* Entries queued and not yet released (racy snapshot, for tests/stats). */
+unsigned long iommu_dma_fq_pending(struct iommu_dma_fq *fq);
+
+#endif /* SIO_DMA_FQ_H */
