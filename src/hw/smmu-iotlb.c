@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Software SMMU caches: the IOTLB (set-associative, tagged by VMID, ASID,
+ * regime and page size; lock-free lookups) and the configuration cache of
+ * STEs and CDs, with their invalidation.
+ * Kernel counterpart: none (hardware)
+ *
+ * Both caches are arrays of slots protected by per-slot sequence counters
+ * (see struct sio_smmu_tlb_slot).  A reader copies a slot between two reads
+ * of its counter; a writer (fill or invalidation) owns a slot while its
+ * counter is odd.  Fills race with invalidations through the cache epoch:
+ * every invalidation bumps the epoch before scanning, and a fill whose walk
+ * started under an older epoch is abandoned after it owns its slot; the
+ * epoch bump and the slot ownership are sequentially consistent atomics, so
+ * either the fill sees the new epoch or the scan sees (and waits for) the
+ * fill.
+ */
+#include <sched.h>
+#include "smmu-priv.h"
+
+/* ---------------------------------------------------------- slot protocol */
+
+/* Take ownership of a slot.  Return: the even sequence it had. */
+static u64 slot_lock(_Atomic u64 *seq)
+{
+	u64 s;
+
+	for (;;) {
+		s = atomic_load_explicit(seq, memory_order_relaxed);
+		if (!(s & 1) && atomic_compare_exchange_weak(seq, &s, s + 1))
+			break;
+		sched_yield();
+	}
+	/* Order the odd sequence before the data stores (seqcount writer). */
+	atomic_thread_fence(memory_order_release);
+	return s;
+}
+
+/* Try once.  Return: true and *@old = the even sequence when owned. */
+static bool slot_trylock(_Atomic u64 *seq, u64 *old)
+{
+	u64 s = atomic_load_explicit(seq, memory_order_relaxed);
+
+	if ((s & 1) || !atomic_compare_exchange_strong(seq, &s, s + 1))
+		return false;
+	atomic_thread_fence(memory_order_release);
+	*old = s;
+	return true;
+}
+
+static void slot_unlock(_Atomic u64 *seq, u64 old)
+{
+	atomic_store_explicit(seq, old + 2, memory_order_release);
+}
+
+static inline u64 ld(_Atomic u64 *p)
+{
+	return atomic_load_explicit(p, memory_order_relaxed);
+}
+
+static inline void st(_Atomic u64 *p, u64 v)
+{
+	atomic_store_explicit(p, v, memory_order_relaxed);
+}
+
+/* Snapshot the words of a tlb slot.  Return: false if torn or being written. */
+static bool tlb_slot_read(struct sio_smmu_tlb_slot *s, u64 *tag, u64 *iova,
+			  u64 *pa, u64 *seq)
+{
+	u64 s1 = atomic_load_explicit(&s->seq, memory_order_acquire), s2;
+
+	if (s1 & 1)
+		return false;
+	*tag = ld(&s->tag);
+	*iova = ld(&s->iova);
+	*pa = ld(&s->pa);
+	atomic_thread_fence(memory_order_acquire);
+	s2 = atomic_load_explicit(&s->seq, memory_order_relaxed);
+	*seq = s1;
+	return s1 == s2;
+}
+
+/* ------------------------------------------------------------------ IOTLB */
+
+int smmu_iotlb_init(struct sio_hw_smmu *smmu)
+{
+	struct sio_smmu_iotlb *t = &smmu->tlb;
+	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+
+	t->ways = smmu->cfg.iotlb_ways;
+	t->nsets = smmu->cfg.iotlb_entries / t->ways;
+	t->policy = smmu->cfg.iotlb_policy;
+	t->slots = kcalloc((size_t)t->nsets * t->ways, sizeof(*t->slots),
+			   GFP_KERNEL);
+	if (!t->slots)
+		return -ENOMEM;
+	t->hands = kcalloc(t->nsets, sizeof(*t->hands), GFP_KERNEL);
+	if (!t->hands)
+		goto err_free_slots;
+	c->nslots = smmu->cfg.cfg_cache_entries;
+	c->slots = kcalloc(c->nslots, sizeof(*c->slots), GFP_KERNEL);
+	if (!c->slots)
+		goto err_free_hands;
+	return 0;
+
+err_free_hands:
+	kfree(t->hands);
+err_free_slots:
+	kfree(t->slots);
+	return -ENOMEM;
+}
+
+void smmu_iotlb_free(struct sio_hw_smmu *smmu)
+{
+	kfree(smmu->cfgc.slots);
+	kfree(smmu->tlb.hands);
+	kfree(smmu->tlb.slots);
+}
+
+u64 smmu_tlb_tag(enum sio_smmu_kind kind, u16 vmid, u16 asid)
+{
+	return SMMU_TLB_TAG_VALID | SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_KIND, kind) |
+	       SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_VMID, vmid) |
+	       SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_ASID, asid);
+}
+
+/*
+ * Set of a translation.  The regime kind is not hashed, so that an
+ * invalidation by (VMID, ASID, address) finds stage-1 and nested entries
+ * with one probe.  Consecutive pages of one context land in consecutive
+ * sets.
+ */
+static unsigned int tlb_set(struct sio_smmu_iotlb *t, u64 tag, u64 iova,
+			    unsigned int shift)
+{
+	u64 ctx = (tag & (SMMU_TLB_TAG_VMID | SMMU_TLB_TAG_ASID)) ^ shift;
+
+	ctx *= 0x9e3779b97f4a7c15ULL;
+	return (unsigned int)(((iova >> shift) + (ctx >> 40)) &
+			      (t->nsets - 1));
+}
+
+static struct sio_smmu_tlb_slot *tlb_way(struct sio_smmu_iotlb *t,
+					 unsigned int set, unsigned int way)
+{
+	return &t->slots[(size_t)set * t->ways + way];
+}
+
+u64 smmu_iotlb_epoch(struct sio_hw_smmu *smmu)
+{
+	return atomic_load(&smmu->tlb.epoch);
+}
+
+/**
+ * smmu_iotlb_lookup() - find a cached translation
+ * @smmu: the SMMU
+ * @tag: smmu_tlb_tag() of the transaction's context
+ * @shifts: bit n set: try entries of 2^n bytes
+ * @iova: input address
+ * @pa: output address of @iova on a hit
+ * @size_shift: the entry's log2 size
+ * @perms: the entry's SMMU_PERM_*
+ * @slot: the slot that hit (for the checker)
+ * @slot_seq: its sequence when read
+ *
+ * Context: any thread; lock-free.
+ * Return: true on a hit.
+ */
+bool smmu_iotlb_lookup(struct sio_hw_smmu *smmu, u64 tag, u64 shifts,
+		       u64 iova, u64 *pa, unsigned int *size_shift,
+		       unsigned int *perms, struct sio_smmu_tlb_slot **slot,
+		       u64 *slot_seq)
+{
+	struct sio_smmu_iotlb *t = &smmu->tlb;
+
+	while (shifts) {
+		unsigned int shift = __builtin_ctzll(shifts);
+		u64 want = (tag & ~SMMU_TLB_TAG_SHIFT) |
+			   SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_SHIFT, shift);
+		u64 base = iova & ~((1ULL << shift) - 1);
+		unsigned int set = tlb_set(t, tag, iova, shift), w;
+
+		shifts &= shifts - 1;
+		for (w = 0; w < t->ways; w++) {
+			struct sio_smmu_tlb_slot *s = tlb_way(t, set, w);
+			u64 etag, eiova, epa, seq;
+
+			if (!tlb_slot_read(s, &etag, &eiova, &epa, &seq))
+				continue;	/* being rewritten: a miss */
+			if (etag != want || eiova != base)
+				continue;
+			if (t->policy == SIO_HW_IOTLB_CLOCK &&
+			    !atomic_load_explicit(&s->ref,
+						  memory_order_relaxed))
+				atomic_store_explicit(&s->ref, 1,
+						      memory_order_relaxed);
+			*pa = (epa & ~0xfffULL) | (iova - base);
+			*size_shift = shift;
+			*perms = epa & SMMU_PERM_ALL;
+			*slot = s;
+			*slot_seq = seq;
+			return true;
+		}
+	}
+	return false;
+}
+
+static __thread u64 tlb_rand_state;
+
+static unsigned int tlb_victim(struct sio_smmu_iotlb *t, unsigned int set)
+{
+	unsigned int w, i;
+
+	for (w = 0; w < t->ways; w++)
+		if (!(ld(&tlb_way(t, set, w)->tag) & SMMU_TLB_TAG_VALID))
+			return w;
+	if (t->policy == SIO_HW_IOTLB_RANDOM) {
+		u64 x = tlb_rand_state;
+
+		if (!x)
+			x = (u64)(uintptr_t)&tlb_rand_state | 1;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		tlb_rand_state = x;
+		return (unsigned int)(x & (t->ways - 1));
+	}
+	/* Clock: clear reference bits until an unreferenced way comes up. */
+	for (i = 0; i < 2 * t->ways; i++) {
+		w = atomic_fetch_add_explicit(&t->hands[set], 1,
+					      memory_order_relaxed) &
+		    (t->ways - 1);
+		if (!atomic_exchange_explicit(&tlb_way(t, set, w)->ref, 0,
+					      memory_order_relaxed))
+			return w;
+	}
+	return w;
+}
+
+/**
+ * smmu_iotlb_fill() - cache a translation found by a walk
+ * @smmu: the SMMU
+ * @tag: context tag
+ * @epoch: smmu_iotlb_epoch() read before the walk started
+ * @iova: input address
+ * @oa: output address of @iova
+ * @size_shift: log2 of the translation's (aligned) size
+ * @perms: SMMU_PERM_* of the translation
+ *
+ * Best effort: skipped if the victim slot is busy or an invalidation ran
+ * since @epoch.
+ *
+ * Context: any thread.
+ */
+void smmu_iotlb_fill(struct sio_hw_smmu *smmu, u64 tag, u64 epoch, u64 iova,
+		     u64 oa, unsigned int size_shift, unsigned int perms)
+{
+	struct sio_smmu_iotlb *t = &smmu->tlb;
+	u64 mask = (1ULL << size_shift) - 1;
+	unsigned int set = tlb_set(t, tag, iova, size_shift);
+	struct sio_smmu_tlb_slot *s = tlb_way(t, set, tlb_victim(t, set));
+	u64 old;
+
+	if (!slot_trylock(&s->seq, &old))
+		return;
+	/* Sequentially consistent: pairs with the bump in tlb_inv_begin(). */
+	if (atomic_load(&t->epoch) != epoch) {
+		slot_unlock(&s->seq, old);
+		return;
+	}
+	if (ld(&s->tag) & SMMU_TLB_TAG_VALID)
+		smmu_stat_inc(smmu, iotlb_evictions);
+	st(&s->tag, (tag & ~SMMU_TLB_TAG_SHIFT) |
+		    SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_SHIFT, size_shift));
+	st(&s->iova, iova & ~mask);
+	st(&s->pa, ((oa & ~mask) & ~0xfffULL) | (perms & SMMU_PERM_ALL));
+	st(&s->suspect, 0);
+	atomic_store_explicit(&s->ref, 1, memory_order_relaxed);
+	slot_unlock(&s->seq, old);
+	smmu_stat_inc(smmu, iotlb_fills);
+}
+
+/* Start an invalidation: later fills of older walks are abandoned. */
+static void tlb_inv_begin(struct sio_hw_smmu *smmu)
+{
+	atomic_fetch_add(&smmu->tlb.epoch, 1);
+}
+
+typedef bool (*tlb_match_fn)(u64 tag, u64 iova, const void *arg);
+
+/* Invalidate @s if it matches; re-checked with the slot owned. */
+static void tlb_inv_slot(struct sio_hw_smmu *smmu,
+			 struct sio_smmu_tlb_slot *s, tlb_match_fn match,
+			 const void *arg)
+{
+	u64 tag, iova, old;
+
+	/*
+	 * A slot being written (odd) may be a fill that passed the epoch
+	 * check: wait for it by taking the slot.  A stable slot that does not
+	 * match can be skipped without taking it: a fill that takes it after
+	 * this load of the sequence sees the new epoch and gives up.
+	 */
+	if (!(atomic_load(&s->seq) & 1)) {
+		tag = atomic_load(&s->tag);
+		if (!(tag & SMMU_TLB_TAG_VALID) ||
+		    !match(tag, atomic_load(&s->iova), arg))
+			return;
+	}
+	old = slot_lock(&s->seq);
+	tag = ld(&s->tag);
+	iova = ld(&s->iova);
+	if ((tag & SMMU_TLB_TAG_VALID) && match(tag, iova, arg)) {
+		st(&s->tag, 0);
+		smmu_stat_inc(smmu, iotlb_inv_entries);
+	}
+	slot_unlock(&s->seq, old);
+}
+
+static void tlb_inv_scan(struct sio_hw_smmu *smmu, tlb_match_fn match,
+			 const void *arg)
+{
+	struct sio_smmu_iotlb *t = &smmu->tlb;
+	size_t i, n = (size_t)t->nsets * t->ways;
+
+	for (i = 0; i < n; i++)
+		tlb_inv_slot(smmu, &t->slots[i], match, arg);
+}
+
+static bool match_all(u64 tag, u64 iova, const void *arg)
+{
+	return true;
+}
+
+struct tlb_inv_arg {
+	u16 vmid;
+	u16 asid;
+	bool nh_only;	/* stage-1 and nested entries only */
+	bool stage2;	/* range: stage-2 entries instead of stage-1/nested */
+	u64 start;
+	u64 last;
+};
+
+static bool tag_is_nh(u64 tag)
+{
+	u64 kind = SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_KIND, tag);
+
+	return kind == SMMU_KIND_S1 || kind == SMMU_KIND_NESTED;
+}
+
+static bool match_vmid(u64 tag, u64 iova, const void *arg)
+{
+	const struct tlb_inv_arg *a = arg;
+
+	return SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_VMID, tag) == a->vmid &&
+	       (!a->nh_only || tag_is_nh(tag));
+}
+
+static bool match_asid(u64 tag, u64 iova, const void *arg)
+{
+	const struct tlb_inv_arg *a = arg;
+
+	return SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_VMID, tag) == a->vmid &&
+	       SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_ASID, tag) == a->asid &&
+	       tag_is_nh(tag);
+}
+
+static bool match_range(u64 tag, u64 iova, const void *arg)
+{
+	const struct tlb_inv_arg *a = arg;
+	unsigned int shift = SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_SHIFT, tag);
+	u64 end = iova + ((1ULL << shift) - 1);
+
+	if (SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_VMID, tag) != a->vmid)
+		return false;
+	if (a->stage2) {
+		if (SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_KIND, tag) != SMMU_KIND_S2)
+			return false;
+	} else if (!tag_is_nh(tag) ||
+		   SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_ASID, tag) != a->asid) {
+		return false;
+	}
+	return iova <= a->last && end >= a->start;
+}
+
+void smmu_iotlb_inv_all(struct sio_hw_smmu *smmu)
+{
+	tlb_inv_begin(smmu);
+	tlb_inv_scan(smmu, match_all, NULL);
+}
+
+void smmu_iotlb_inv_vmid(struct sio_hw_smmu *smmu, u16 vmid, bool nh_only)
+{
+	struct tlb_inv_arg a = { .vmid = vmid, .nh_only = nh_only };
+
+	tlb_inv_begin(smmu);
+	tlb_inv_scan(smmu, match_vmid, &a);
+}
+
+void smmu_iotlb_inv_asid(struct sio_hw_smmu *smmu, u16 vmid, u16 asid)
+{
+	struct tlb_inv_arg a = { .vmid = vmid, .asid = asid };
+
+	tlb_inv_begin(smmu);
+	tlb_inv_scan(smmu, match_asid, &a);
+}
+
+/**
+ * smmu_iotlb_inv_range() - TLBI_NH_VA / TLBI_S2_IPA
+ * @smmu: the SMMU
+ * @stage2: stage-2-only entries (else stage-1 and nested of @asid)
+ * @vmid: VMID
+ * @asid: ASID (ignored for @stage2)
+ * @addr: address
+ * @log2len: 0 = the entries containing @addr, else 2^@log2len bytes
+ *
+ * Probes the sets every possible entry size would use, or scans the whole
+ * IOTLB when that is fewer slots.
+ *
+ * Context: command-queue consumer (cmdq.lock held).
+ */
+void smmu_iotlb_inv_range(struct sio_hw_smmu *smmu, bool stage2, u16 vmid,
+			  u16 asid, u64 addr, unsigned int log2len)
+{
+	struct sio_smmu_iotlb *t = &smmu->tlb;
+	struct tlb_inv_arg a = {
+		.vmid = vmid, .asid = stage2 ? 0 : asid, .stage2 = stage2,
+		.start = addr,
+		.last = log2len ? addr + ((1ULL << log2len) - 1) : addr,
+	};
+	u64 tag = smmu_tlb_tag(stage2 ? SMMU_KIND_S2 : SMMU_KIND_S1, vmid,
+			       a.asid);
+	u64 shifts, probes = 0;
+
+	tlb_inv_begin(smmu);
+	for (shifts = smmu->leaf_shifts; shifts; shifts &= shifts - 1) {
+		unsigned int sh = __builtin_ctzll(shifts);
+
+		probes += ((a.last >> sh) - (a.start >> sh)) + 1;
+		if (probes >= t->nsets)
+			break;
+	}
+	if (probes >= t->nsets) {
+		tlb_inv_scan(smmu, match_range, &a);
+		return;
+	}
+	for (shifts = smmu->leaf_shifts; shifts; shifts &= shifts - 1) {
+		unsigned int sh = __builtin_ctzll(shifts), w;
+		u64 va;
+
+		for (va = a.start >> sh; va <= a.last >> sh; va++) {
+			unsigned int set = tlb_set(t, tag, va << sh, sh);
+
+			for (w = 0; w < t->ways; w++)
+				tlb_inv_slot(smmu, tlb_way(t, set, w),
+					     match_range, &a);
+		}
+	}
+}
+
+unsigned long smmu_iotlb_count_valid(struct sio_hw_smmu *smmu)
+{
+	struct sio_smmu_iotlb *t = &smmu->tlb;
+	size_t i, n = (size_t)t->nsets * t->ways;
+	unsigned long valid = 0;
+
+	for (i = 0; i < n; i++)
+		if (ld(&t->slots[i].tag) & SMMU_TLB_TAG_VALID)
+			valid++;
+	return valid;
+}
+
+/* ---------------------------------------------------- configuration cache */
+
+static unsigned int cfg_set(struct sio_smmu_cfg_cache *c, u64 key)
+{
+	u64 h = key * 0x9e3779b97f4a7c15ULL;
+
+	return (unsigned int)((h >> 32) & ((c->nslots / 2) - 1));
+}
+
+u64 smmu_cfg_epoch(struct sio_hw_smmu *smmu)
+{
+	return atomic_load(&smmu->cfgc.epoch);
+}
+
+/**
+ * smmu_cfg_lookup() - find a cached STE or CD
+ * @smmu: the SMMU
+ * @key: smmu_cfg_key()
+ * @w: where the @n cached words are copied
+ * @n: 4 for an STE, 2 for a CD
+ *
+ * Context: any thread; lock-free.
+ * Return: true on a hit.
+ */
+bool smmu_cfg_lookup(struct sio_hw_smmu *smmu, u64 key, u64 *w, int n)
+{
+	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+	unsigned int set = cfg_set(c, key), way;
+	int i;
+
+	for (way = 0; way < 2; way++) {
+		struct sio_smmu_cfg_slot *s = &c->slots[set * 2 + way];
+		u64 s1 = atomic_load_explicit(&s->seq, memory_order_acquire);
+		u64 k;
+
+		if (s1 & 1)
+			continue;
+		k = ld(&s->key);
+		for (i = 0; i < n; i++)
+			w[i] = ld(&s->w[i]);
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(&s->seq, memory_order_relaxed) != s1)
+			continue;
+		if (k == key) {
+			smmu_stat_inc(smmu, cfg_hits);
+			return true;
+		}
+	}
+	smmu_stat_inc(smmu, cfg_misses);
+	return false;
+}
+
+/* Cache an STE/CD fetched under @epoch (best effort, as smmu_iotlb_fill). */
+void smmu_cfg_fill(struct sio_hw_smmu *smmu, u64 key, u64 epoch,
+		   const u64 *w, int n)
+{
+	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+	unsigned int set = cfg_set(c, key), way;
+	struct sio_smmu_cfg_slot *s;
+	u64 old;
+	int i;
+
+	if (!(ld(&c->slots[set * 2].key) & SMMU_CFG_KEY_VALID))
+		way = 0;
+	else if (!(ld(&c->slots[set * 2 + 1].key) & SMMU_CFG_KEY_VALID))
+		way = 1;
+	else
+		way = atomic_fetch_add_explicit(&c->victim, 1,
+						memory_order_relaxed) & 1;
+	s = &c->slots[set * 2 + way];
+	if (!slot_trylock(&s->seq, &old))
+		return;
+	if (atomic_load(&c->epoch) == epoch) {
+		st(&s->key, key);
+		for (i = 0; i < 4; i++)
+			st(&s->w[i], i < n ? w[i] : 0);
+	}
+	slot_unlock(&s->seq, old);
+}
+
+/* Drop every entry whose key matches @key on the bits of @mask. */
+void smmu_cfg_inv(struct sio_hw_smmu *smmu, u64 key, u64 mask)
+{
+	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+	unsigned int i;
+
+	atomic_fetch_add(&c->epoch, 1);
+	for (i = 0; i < c->nslots; i++) {
+		struct sio_smmu_cfg_slot *s = &c->slots[i];
+		u64 k, old;
+
+		if (!(atomic_load(&s->seq) & 1)) {
+			k = atomic_load(&s->key);
+			if (!(k & SMMU_CFG_KEY_VALID) ||
+			    (k & mask) != (key & mask))
+				continue;
+		}
+		old = slot_lock(&s->seq);
+		k = ld(&s->key);
+		if ((k & SMMU_CFG_KEY_VALID) && (k & mask) == (key & mask))
+			st(&s->key, 0);
+		slot_unlock(&s->seq, old);
+	}
+}

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Software SMMU transaction path: stream table entry -> context descriptor
+ * -> IOTLB -> walk, with fault reporting (events, page requests, stalls)
+ * and the IOTLB coherency checker.
+ * Kernel counterpart: none (hardware)
+ */
+#include <string.h>
+#include "smmu-priv.h"
+
+/* Everything known about one transaction while it is translated. */
+struct smmu_txn {
+	u32 sid;
+	bool ssv;
+	u32 ssid;
+	u64 iova;
+	unsigned int access;
+	struct sio_smmu_ste ste;
+	struct sio_smmu_cd cd;
+	bool use_s1;		/* a CD applies */
+	bool use_s2;		/* stage 2 applies */
+};
+
+/* ------------------------------------------------------- STE / CD decode */
+
+static int smmu_granule_ok(struct sio_hw_smmu *smmu, unsigned int gs)
+{
+	switch (gs) {
+	case 12:
+		return smmu->cfg.granules & SIO_HW_SMMU_GRAN_4K;
+	case 14:
+		return smmu->cfg.granules & SIO_HW_SMMU_GRAN_16K;
+	case 16:
+		return smmu->cfg.granules & SIO_HW_SMMU_GRAN_64K;
+	}
+	return 0;
+}
+
+/* Validate STE words.  Return: 0 or SIO_SMMU_EVT_C_BAD_STE. */
+static u8 smmu_decode_ste(struct sio_hw_smmu *smmu, const u64 *w,
+			  struct sio_smmu_ste *ste)
+{
+	const u8 bad = SIO_SMMU_EVT_C_BAD_STE;
+	bool s1 = false, s2 = false;
+	unsigned int ps_bits;
+	int gs, lvl;
+
+	memset(ste, 0, sizeof(*ste));
+	memcpy(ste->w, w, sizeof(ste->w));
+	if (!(w[0] & SIO_SMMU_STE0_V))
+		return bad;
+	ste->config = SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_CONFIG, w[0]);
+	switch (ste->config) {
+	case SIO_SMMU_STE0_CONFIG_ABORT:
+	case SIO_SMMU_STE0_CONFIG_BYPASS:
+		break;
+	case SIO_SMMU_STE0_CONFIG_S1_TRANS:
+		if (!smmu->cfg.stage1)
+			return bad;
+		s1 = true;
+		break;
+	case SIO_SMMU_STE0_CONFIG_S2_TRANS:
+		if (!smmu->cfg.stage2)
+			return bad;
+		s2 = true;
+		break;
+	case SIO_SMMU_STE0_CONFIG_NESTED:
+		if (!smmu->cfg.nesting)
+			return bad;
+		s1 = s2 = true;
+		break;
+	default:
+		return bad;
+	}
+	ste->pri = w[1] & SIO_SMMU_STE1_PRI;
+	if (ste->pri && !smmu->cfg.pri)
+		return bad;
+	if (smmu->cfg.stage2)
+		ste->vmid = SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2VMID, w[2]);
+
+	if (s1) {
+		if (SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_S1FMT, w[0]))
+			return bad;
+		ste->s1ctxptr = w[0] & SIO_SMMU_STE0_S1CTXPTR;
+		ste->s1cdmax = SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_S1CDMAX, w[0]);
+		ste->s1dss = SIO_SMMU_FIELD_GET(SIO_SMMU_STE1_S1DSS, w[1]);
+		ste->s1stalld = w[1] & SIO_SMMU_STE1_S1STALLD;
+		if (ste->s1cdmax > smmu->cfg.ssid_bits || ste->s1dss > 2)
+			return bad;
+	}
+	if (s2) {
+		gs = arm_lpae_tg_to_granule(SIO_SMMU_FIELD_GET(
+				SIO_SMMU_STE2_S2TG, w[2]));
+		if (gs < 0 || !smmu_granule_ok(smmu, gs))
+			return bad;
+		ps_bits = sio_smmu_ps_to_bits(SIO_SMMU_FIELD_GET(
+				SIO_SMMU_STE2_S2PS, w[2]));
+		if (!ps_bits)
+			return bad;
+		/* A PS above the implemented OAS behaves as the OAS. */
+		ps_bits = min(ps_bits, smmu->oas);
+		lvl = arm_lpae_s2_sl0_to_level(gs, SIO_SMMU_FIELD_GET(
+				SIO_SMMU_STE2_S2SL0, w[2]));
+		if (lvl < 0)
+			return bad;
+		if (64 - SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2T0SZ, w[2]) >
+		    smmu->ias)
+			return bad;
+		if (arm_lpae_geom_init(&ste->s2, gs,
+				       64 - SIO_SMMU_FIELD_GET(
+					       SIO_SMMU_STE2_S2T0SZ, w[2]),
+				       ps_bits, lvl))
+			return bad;
+		ste->s2ttb = w[3] & SIO_SMMU_STE3_S2TTB;
+		ste->s2affd = w[2] & SIO_SMMU_STE2_S2AFFD;
+		ste->s2r = w[2] & SIO_SMMU_STE2_S2R;
+	}
+	return 0;
+}
+
+/* Validate CD words.  Return: 0 or SIO_SMMU_EVT_C_BAD_CD. */
+static u8 smmu_decode_cd(struct sio_hw_smmu *smmu, const u64 *w,
+			 const struct sio_smmu_ste *ste,
+			 struct sio_smmu_cd *cd)
+{
+	const u8 bad = SIO_SMMU_EVT_C_BAD_CD;
+	unsigned int ias, ps_bits;
+	int gs;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->w[0] = w[0];
+	cd->w[1] = w[1];
+	if (!(w[0] & SIO_SMMU_CD0_V))
+		return bad;
+	gs = arm_lpae_tg_to_granule(SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_TG0, w[0]));
+	if (gs < 0 || !smmu_granule_ok(smmu, gs))
+		return bad;
+	ias = 64 - SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_T0SZ, w[0]);
+	if (ias > smmu->ias)
+		return bad;
+	ps_bits = sio_smmu_ps_to_bits(SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_IPS,
+							 w[0]));
+	if (!ps_bits)
+		return bad;
+	ps_bits = min(ps_bits, smmu->oas);
+	if (arm_lpae_geom_init(&cd->s1, gs, ias, ps_bits,
+			       4 - arm_lpae_levels(gs, ias)) ||
+	    arm_lpae_geom_concat(&cd->s1) != 1)
+		return bad;
+	cd->stall = w[0] & SIO_SMMU_CD0_S;
+	if (cd->stall && (!smmu->cfg.stall || ste->s1stalld))
+		return bad;
+	cd->ttb = w[1] & SIO_SMMU_CD1_TTB0;
+	cd->asid = SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_ASID, w[0]);
+	cd->epd0 = w[0] & SIO_SMMU_CD0_EPD0;
+	cd->affd = w[0] & SIO_SMMU_CD0_AFFD;
+	cd->record = w[0] & SIO_SMMU_CD0_R;
+	return 0;
+}
+
+/* Fetch (or find cached) and validate the STE.  Return: 0 or an event. */
+static u8 smmu_get_ste(struct sio_hw_smmu *smmu, u32 sid,
+		       struct sio_smmu_ste *ste)
+{
+	u32 cfg = atomic_load(&smmu->strtab_cfg);
+	u64 base = atomic_load(&smmu->strtab_base);
+	u64 key = smmu_cfg_key(false, sid, 0), w[4], epoch;
+	unsigned int log2 = SIO_SMMU_FIELD_GET(SIO_SMMU_STRTAB_CFG_LOG2SIZE,
+					       cfg);
+	u8 ev;
+	int i;
+
+	if (SIO_SMMU_FIELD_GET(SIO_SMMU_STRTAB_CFG_FMT, cfg) !=
+	    SIO_SMMU_STRTAB_CFG_FMT_LINEAR ||
+	    (u64)sid >> min(log2, smmu->cfg.sid_bits))
+		return SIO_SMMU_EVT_C_BAD_STREAMID;
+	if (smmu_cfg_lookup(smmu, key, w, 4))
+		return smmu_decode_ste(smmu, w, ste);
+	epoch = smmu_cfg_epoch(smmu);
+	for (i = 0; i < 4; i++)
+		if (sio_phys_try_read64(smmu->mem, base +
+					(u64)sid * SIO_SMMU_STE_SIZE + 8 * i,
+					&w[i]))
+			return SIO_SMMU_EVT_F_STE_FETCH;
+	ev = smmu_decode_ste(smmu, w, ste);
+	if (!ev)
+		smmu_cfg_fill(smmu, key, epoch, w, 4);
+	return ev;
+}
+
+/* Fetch (or find cached) and validate a CD.  Return: 0 or -EFAULT. */
+static int smmu_get_cd(struct sio_hw_smmu *smmu, struct smmu_txn *t,
+		       u32 ssid, struct sio_smmu_fault *f)
+{
+	u64 key = smmu_cfg_key(true, t->sid, ssid), w[2], epoch;
+	u64 addr = t->ste.s1ctxptr + (u64)ssid * SIO_SMMU_CD_SIZE;
+	bool nested = t->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
+	int i, ret;
+
+	if (smmu_cfg_lookup(smmu, key, w, 2)) {
+		f->event = smmu_decode_cd(smmu, w, &t->ste, &t->cd);
+		return f->event ? -EFAULT : 0;
+	}
+	epoch = smmu_cfg_epoch(smmu);
+	for (i = 0; i < 2; i++) {
+		if (nested)
+			ret = smmu_s2_fetch64(smmu, &t->ste, addr + 8 * i,
+					      SIO_SMMU_EVT_CLASS_CD, &w[i], f);
+		else
+			ret = sio_phys_try_read64(smmu->mem, addr + 8 * i,
+						  &w[i]) ? -EIO : 0;
+		if (ret == -EIO)
+			f->event = SIO_SMMU_EVT_F_CD_FETCH;
+		if (ret)
+			return -EFAULT;
+	}
+	f->event = smmu_decode_cd(smmu, w, &t->ste, &t->cd);
+	if (f->event)
+		return -EFAULT;
+	smmu_cfg_fill(smmu, key, epoch, w, 2);
+	return 0;
+}
+
+/* ------------------------------------------------------------- reporting */
+
+static void smmu_build_event(const struct smmu_txn *t,
+			     const struct sio_smmu_fault *f, bool stall,
+			     u16 stag, u64 rec[4])
+{
+	rec[0] = SIO_SMMU_FIELD_PREP(SIO_SMMU_EVT0_TYPE, f->event) |
+		 SIO_SMMU_FIELD_PREP(SIO_SMMU_EVT0_SID, t->sid);
+	if (t->ssv)
+		rec[0] |= SIO_SMMU_EVT0_SSV |
+			  SIO_SMMU_FIELD_PREP(SIO_SMMU_EVT0_SSID, t->ssid);
+	rec[1] = SIO_SMMU_FIELD_PREP(SIO_SMMU_EVT1_CLASS, f->class);
+	if (stall)
+		rec[1] |= SIO_SMMU_EVT1_STALL |
+			  SIO_SMMU_FIELD_PREP(SIO_SMMU_EVT1_STAG, stag);
+	if (t->access & SIO_HW_ACCESS_PRIV)
+		rec[1] |= SIO_SMMU_EVT1_PNU;
+	if (t->access & SIO_HW_ACCESS_EXEC)
+		rec[1] |= SIO_SMMU_EVT1_IND;
+	if (!(t->access & SIO_HW_ACCESS_WRITE))
+		rec[1] |= SIO_SMMU_EVT1_RNW;
+	if (f->s2)
+		rec[1] |= SIO_SMMU_EVT1_S2;
+	rec[2] = t->iova;
+	rec[3] = f->s2 ? f->ipa : 0;
+}
+
+/* A configuration error or fault that is always recorded. */
+static int smmu_report_cfg(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
+			   u8 event, struct sio_hw_smmu_txn_result *res)
+{
+	struct sio_smmu_fault f = { .event = event };
+	u64 rec[4];
+
+	smmu_stat_inc(smmu, faults);
+	res->event = event;
+	smmu_build_event(t, &f, false, 0, rec);
+	smmu_evtq_record(smmu, rec);
+	res->recorded = true;
+	return -EFAULT;
+}
+
+/* Report a translation-time fault as the STE/CD ask.  Return: errno. */
+static int smmu_report_fault(struct sio_hw_smmu *smmu,
+			     const struct smmu_txn *t,
+			     const struct sio_smmu_fault *f,
+			     struct sio_hw_smmu_txn_result *res)
+{
+	u64 rec[4];
+
+	smmu_stat_inc(smmu, faults);
+	res->event = f->event;
+	res->stage2 = f->s2;
+	if (f->s2) {
+		if (!t->ste.s2r)
+			return -EFAULT;
+		goto record;
+	}
+	if (f->event == SIO_SMMU_EVT_F_WALK_EABT)
+		goto record;
+	if (!t->cd.record)
+		return -EFAULT;		/* R = 0: terminate silently */
+	if (t->ste.pri &&
+	    (f->event == SIO_SMMU_EVT_F_TRANSLATION ||
+	     f->event == SIO_SMMU_EVT_F_PERMISSION) &&
+	    (smmu_cr0(smmu) & SIO_SMMU_CR0_PRIQEN)) {
+		u16 grpid = atomic_fetch_add(&smmu->next_grpid, 1) & 0x1ff;
+		int ret = smmu_priq_record(smmu, t->sid, t->ssv, t->ssid,
+					   grpid, true, t->access,
+					   t->iova & ~0xfffULL);
+
+		if (ret != -ENODEV) {
+			/* Queued, or dropped with an automatic response. */
+			res->page_request = !ret;
+			res->grpid = grpid;
+			return -EAGAIN;
+		}
+	}
+	if (t->cd.stall) {
+		u16 stag = atomic_fetch_add(&smmu->next_stag, 1);
+
+		smmu_build_event(t, f, true, stag, rec);
+		res->recorded = true;
+		if (!smmu_evtq_record(smmu, rec))
+			return -EFAULT;	/* lost: the transaction aborts */
+		smmu_stat_inc(smmu, stalls);
+		res->stalled = true;
+		res->stag = stag;
+		return -EAGAIN;
+	}
+record:
+	smmu_build_event(t, f, false, 0, rec);
+	smmu_evtq_record(smmu, rec);
+	res->recorded = true;
+	return -EFAULT;
+}
+
+/* ------------------------------------------------------------- translate */
+
+/* Walk the regime of @t (no IOTLB).  Return: 0 or -EFAULT. */
+static int smmu_txn_walk(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
+			 bool count, struct sio_smmu_walk_out *out)
+{
+	if (t->use_s1)
+		return smmu_walk_s1(smmu, &t->cd, t->use_s2 ? &t->ste : NULL,
+				    t->iova, count, out);
+	return smmu_walk_s2(smmu, &t->ste, t->iova, SIO_SMMU_EVT_CLASS_IN,
+			    count, out);
+}
+
+/* Leaf sizes the regime of @t can produce (bit n = 2^n bytes). */
+static u64 smmu_txn_shifts(const struct smmu_txn *t)
+{
+	const struct arm_lpae_geom *gs[2] = {
+		t->use_s1 ? &t->cd.s1 : NULL, t->use_s2 ? &t->ste.s2 : NULL,
+	};
+	u64 shifts = 0;
+	unsigned int i, lvl;
+
+	for (i = 0; i < 2; i++) {
+		if (!gs[i])
+			continue;
+		for (lvl = gs[i]->start_level; lvl < ARM_LPAE_MAX_LEVELS; lvl++)
+			if (arm_lpae_leaf_allowed(gs[i], lvl))
+				shifts |= BIT_ULL(arm_lpae_lvl_shift(gs[i],
+								     lvl));
+	}
+	return shifts;
+}
+
+/* The coherency checker: does the hit still agree with the tables? */
+static void smmu_check_hit(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
+			   u64 pa, unsigned int perms,
+			   struct sio_smmu_tlb_slot *slot, u64 seq)
+{
+	int mode = atomic_load_explicit(&smmu->check_mode,
+					memory_order_relaxed);
+	struct sio_smmu_walk_out w;
+	u64 sync, cur, mine;
+	int ret;
+
+	if (mode == SIO_HW_CHECK_OFF)
+		return;
+	ret = smmu_txn_walk(smmu, t, false, &w);
+	if (!ret && w.oa == pa && (w.s1_perms & w.s2_perms) == perms)
+		return;
+	smmu_stat_inc(smmu, check_mismatches);
+	if (mode == SIO_HW_CHECK_AFTER_SYNC) {
+		sync = atomic_load(&smmu->sync_count);
+		cur = atomic_load(&slot->suspect);
+		mine = (seq & 0xffffffffULL) << 32;
+		if (!cur || (cur & ~0xffffffffULL) != mine) {
+			/* First sighting of this incarnation: note the sync. */
+			atomic_compare_exchange_strong(&slot->suspect, &cur,
+						       mine | ((sync + 1) &
+							       0xffffffffULL));
+			return;
+		}
+		if ((u32)cur >= (u32)(sync + 1))
+			return;		/* no SYNC completed since */
+	}
+	if (ret)
+		WARN(1, "%s: stale IOTLB entry: sid %u%s%u iova 0x%llx -> pa 0x%llx perms 0x%x, but the tables fault (event 0x%x%s)",
+		     smmu->name, t->sid, t->ssv ? " ssid " : " no ssid ",
+		     t->ssv ? t->ssid : 0, (unsigned long long)t->iova,
+		     (unsigned long long)pa, perms, w.fault.event,
+		     w.fault.s2 ? ", stage 2" : "");
+	else
+		WARN(1, "%s: stale IOTLB entry: sid %u%s%u iova 0x%llx -> pa 0x%llx perms 0x%x, but the tables say pa 0x%llx perms 0x%x",
+		     smmu->name, t->sid, t->ssv ? " ssid " : " no ssid ",
+		     t->ssv ? t->ssid : 0, (unsigned long long)t->iova,
+		     (unsigned long long)pa, perms, (unsigned long long)w.oa,
+		     w.s1_perms & w.s2_perms);
+}
+
+/* Translate through the IOTLB or a walk.  Return: 0 or errno. */
+static int smmu_txn_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
+			      struct sio_hw_smmu_txn_result *res)
+{
+	enum sio_smmu_kind kind = t->use_s1 ? (t->use_s2 ? SMMU_KIND_NESTED :
+							   SMMU_KIND_S1) :
+					      SMMU_KIND_S2;
+	u64 tag = smmu_tlb_tag(kind, t->ste.vmid, t->use_s1 ? t->cd.asid : 0);
+	struct sio_smmu_tlb_slot *slot;
+	struct sio_smmu_walk_out w;
+	unsigned int shift, perms;
+	u64 pa, seq, epoch;
+
+	if (smmu_iotlb_lookup(smmu, tag, smmu_txn_shifts(t), t->iova, &pa,
+			      &shift, &perms, &slot, &seq) &&
+	    smmu_perms_allow(perms, t->access)) {
+		smmu_stat_inc(smmu, iotlb_hits);
+		smmu_check_hit(smmu, t, pa, perms, slot, seq);
+		res->iotlb_hit = true;
+		res->pa = pa;
+		res->contig = (1ULL << shift) - (t->iova & ((1ULL << shift) - 1));
+		return 0;
+	}
+	/* A hit that denies the access re-walks to report the exact fault. */
+	smmu_stat_inc(smmu, iotlb_misses);
+	if (t->use_s1 && t->cd.epd0) {
+		struct sio_smmu_fault f = {
+			.event = SIO_SMMU_EVT_F_TRANSLATION,
+			.class = SIO_SMMU_EVT_CLASS_IN,
+		};
+
+		return smmu_report_fault(smmu, t, &f, res);
+	}
+	epoch = smmu_iotlb_epoch(smmu);
+	smmu_stat_inc(smmu, walks);
+	if (smmu_txn_walk(smmu, t, true, &w))
+		return smmu_report_fault(smmu, t, &w.fault, res);
+	smmu_iotlb_fill(smmu, tag, epoch, t->iova, w.oa, w.size_shift,
+			w.s1_perms & w.s2_perms);
+	if (!smmu_perms_allow(w.s1_perms, t->access) ||
+	    !smmu_perms_allow(w.s2_perms, t->access)) {
+		struct sio_smmu_fault f = {
+			.event = SIO_SMMU_EVT_F_PERMISSION,
+			.class = SIO_SMMU_EVT_CLASS_IN,
+		};
+
+		if (smmu_perms_allow(w.s1_perms, t->access)) {
+			/* Stage 2 refused: name the IPA it was given. */
+			f.s2 = true;
+			f.ipa = w.ipa;
+		}
+		return smmu_report_fault(smmu, t, &f, res);
+	}
+	res->pa = w.oa;
+	res->contig = (1ULL << w.size_shift) -
+		      (t->iova & ((1ULL << w.size_shift) - 1));
+	return 0;
+}
+
+static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
+			  struct sio_hw_smmu_txn_result *res)
+{
+	struct sio_smmu_fault f = { 0 };
+	u32 ssid = 0;
+	u8 ev;
+
+	if (!(smmu_cr0(smmu) & SIO_SMMU_CR0_SMMUEN)) {
+		if (atomic_load(&smmu->gbpa) & SIO_SMMU_GBPA_ABORT) {
+			smmu_stat_inc(smmu, faults);
+			return -EFAULT;
+		}
+		goto bypass;
+	}
+	ev = smmu_get_ste(smmu, t->sid, &t->ste);
+	if (ev)
+		return smmu_report_cfg(smmu, t, ev, res);
+
+	switch (t->ste.config) {
+	case SIO_SMMU_STE0_CONFIG_ABORT:
+		smmu_stat_inc(smmu, faults);
+		return -EFAULT;		/* terminated, no event */
+	case SIO_SMMU_STE0_CONFIG_BYPASS:
+		if (t->ssv)
+			return smmu_report_cfg(smmu, t,
+					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
+					       res);
+		goto bypass;
+	case SIO_SMMU_STE0_CONFIG_S2_TRANS:
+		if (t->ssv)
+			return smmu_report_cfg(smmu, t,
+					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
+					       res);
+		t->use_s2 = true;
+		return smmu_txn_translate(smmu, t, res);
+	}
+
+	/* Stage 1 (and maybe stage 2). */
+	t->use_s2 = t->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
+	if (t->ssv) {
+		if (!t->ste.s1cdmax || (t->ssid >> t->ste.s1cdmax))
+			return smmu_report_cfg(smmu, t,
+					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
+					       res);
+		ssid = t->ssid;
+	} else if (t->ste.s1cdmax) {
+		switch (t->ste.s1dss) {
+		case SIO_SMMU_STE1_S1DSS_TERMINATE:
+			return smmu_report_cfg(smmu, t,
+					       SIO_SMMU_EVT_F_STREAM_DISABLED,
+					       res);
+		case SIO_SMMU_STE1_S1DSS_BYPASS:
+			if (t->use_s2)
+				return smmu_txn_translate(smmu, t, res);
+			goto bypass;
+		}
+	}
+	if (smmu_get_cd(smmu, t, ssid, &f)) {
+		if (f.event == SIO_SMMU_EVT_F_CD_FETCH ||
+		    f.event == SIO_SMMU_EVT_C_BAD_CD)
+			return smmu_report_cfg(smmu, t, f.event, res);
+		return smmu_report_fault(smmu, t, &f, res);	/* stage 2 */
+	}
+	t->use_s1 = true;
+	return smmu_txn_translate(smmu, t, res);
+
+bypass:
+	res->pa = t->iova;
+	res->contig = PAGE_SIZE - (t->iova & (PAGE_SIZE - 1));
+	return 0;
+}
+
+int sio_hw_smmu_translate_ex(struct sio_hw_smmu *smmu, u32 sid,
+			     bool ssid_valid, u32 ssid, u64 iova,
+			     unsigned int access,
+			     struct sio_hw_smmu_txn_result *res)
+{
+	struct smmu_txn t = {
+		.sid = sid, .ssv = ssid_valid, .ssid = ssid, .iova = iova,
+		.access = access,
+	};
+
+	memset(res, 0, sizeof(*res));
+	if (!(access & (SIO_HW_ACCESS_READ | SIO_HW_ACCESS_WRITE)) ||
+	    (access & ~(SIO_HW_ACCESS_READ | SIO_HW_ACCESS_WRITE |
+			SIO_HW_ACCESS_EXEC | SIO_HW_ACCESS_PRIV))) {
+		res->ret = -EINVAL;
+		return res->ret;
+	}
+	res->ret = smmu_translate(smmu, &t, res);
+	return res->ret;
+}
+
+int sio_hw_smmu_translate(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
+			  u32 ssid, u64 iova, unsigned int access, u64 *pa,
+			  size_t *contig)
+{
+	struct sio_hw_smmu_txn_result res;
+	int ret;
+
+	ret = sio_hw_smmu_translate_ex(smmu, sid, ssid_valid, ssid, iova,
+				       access, &res);
+	if (!ret) {
+		*pa = res.pa;
+		if (contig)
+			*contig = res.contig;
+	}
+	return ret;
+}

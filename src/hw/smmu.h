@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The software SMMU hardware model: creation, register access (the only way
+ * a driver reaches it), interrupts, the device-side translation and page
+ * request API, statistics and the IOTLB coherency checker.
+ * Kernel counterpart: none (this is the hardware; see smmu-hw.h)
+ */
+#ifndef SIO_HW_SMMU_H
+#define SIO_HW_SMMU_H
+
+#include "../base/types.h"
+#include "mem.h"
+#include "smmu-hw.h"
+
+struct sio_hw_smmu;
+
+/* Granule bits of struct sio_hw_smmu_config.granules. */
+#define SIO_HW_SMMU_GRAN_4K	BIT(0)
+#define SIO_HW_SMMU_GRAN_16K	BIT(1)
+#define SIO_HW_SMMU_GRAN_64K	BIT(2)
+
+/* Replacement policy of the IOTLB within a set. */
+enum sio_hw_iotlb_policy {
+	SIO_HW_IOTLB_CLOCK,	/* second chance (LRU-ish), per-set hand */
+	SIO_HW_IOTLB_RANDOM,	/* random way, per-thread xorshift */
+};
+
+/**
+ * struct sio_hw_smmu_config - what the hardware implements
+ * @name: instance name for the log ("smmu0"); copied
+ * @stage1: stage-1 translation (IDR0.S1P)
+ * @stage2: stage-2 translation (IDR0.S2P)
+ * @nesting: both stages at once (IDR0.NEST; needs @stage1 and @stage2)
+ * @ats: ATS (IDR0.ATS; ATC_INV is accepted either way)
+ * @pri: PRI queue and STE1.PRI (IDR0.PRI)
+ * @stall: CD0.S stall model (IDR0.STALL)
+ * @sid_bits: StreamID bits, 1..24
+ * @ssid_bits: SubstreamID (PASID) bits, 0..20
+ * @ias: input address bits, 32..52
+ * @oas: output address bits, one of 32, 36, 40, 42, 44, 48, 52
+ * @granules: SIO_HW_SMMU_GRAN_* mask (non-empty)
+ * @iotlb_entries: IOTLB capacity; rounded up to a power of two; 0 = 1024
+ * @iotlb_ways: associativity, 1..16 (power of two); 0 = 4
+ * @iotlb_policy: replacement within a set
+ * @cfg_cache_entries: STE/CD cache capacity (power of two); 0 = 256
+ * @cmdq_max_log2, @evtq_max_log2, @priq_max_log2: largest queue the
+ *	driver may configure (IDR1), 1..19; 0 = 8
+ */
+struct sio_hw_smmu_config {
+	const char *name;
+	bool stage1;
+	bool stage2;
+	bool nesting;
+	bool ats;
+	bool pri;
+	bool stall;
+	unsigned int sid_bits;
+	unsigned int ssid_bits;
+	unsigned int ias;
+	unsigned int oas;
+	unsigned int granules;
+	unsigned int iotlb_entries;
+	unsigned int iotlb_ways;
+	enum sio_hw_iotlb_policy iotlb_policy;
+	unsigned int cfg_cache_entries;
+	unsigned int cmdq_max_log2;
+	unsigned int evtq_max_log2;
+	unsigned int priq_max_log2;
+};
+
+/**
+ * sio_hw_smmu_config_default() - a full-featured configuration
+ * @cfg: filled in: both stages, nesting, ATS, PRI, stall, 16 SID bits,
+ *	 20 SSID bits, IAS/OAS 48, all granules, 1024-entry 4-way clock IOTLB
+ *
+ * Context: any.
+ */
+void sio_hw_smmu_config_default(struct sio_hw_smmu_config *cfg);
+
+/**
+ * sio_hw_smmu_create() - build an SMMU over simulated memory
+ * @mem: the machine's physical memory (must outlive the SMMU)
+ * @cfg: what it implements; NULL = sio_hw_smmu_config_default()
+ *
+ * The SMMU comes out of reset: CR0 = 0 (everything disabled),
+ * GBPA.ABORT = 1, all queues empty, caches empty.
+ *
+ * Context: may sleep.
+ * Return: the SMMU, ERR_PTR(-EINVAL) for an inconsistent @cfg,
+ * ERR_PTR(-ENOMEM).
+ */
+struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
+				       const struct sio_hw_smmu_config *cfg);
+
+/**
+ * sio_hw_smmu_destroy() - free an SMMU
+ * @smmu: the SMMU, or NULL/ERR_PTR (ignored)
+ *
+ * Context: no other thread may be using @smmu (translating, writing
+ * registers, or inside an interrupt handler).
+ */
+void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu);
+
+/* The instance name given at creation.  Context: any. */
+const char *sio_hw_smmu_name(const struct sio_hw_smmu *smmu);
+
+/**
+ * sio_hw_smmu_read32() - read a 32-bit register (see smmu-hw.h)
+ * @smmu: the SMMU
+ * @offset: SIO_SMMU_* register offset
+ *
+ * Context: any thread; lock-free.
+ * Return: the value; 0 (and a WARN) for an unknown offset.
+ */
+u32 sio_hw_smmu_read32(struct sio_hw_smmu *smmu, u32 offset);
+
+/**
+ * sio_hw_smmu_write32() - write a 32-bit register
+ * @smmu: the SMMU
+ * @offset: SIO_SMMU_* register offset
+ * @val: value
+ *
+ * A write of CMDQ_PROD (or of CR0 enabling the command queue, or of GERRORN
+ * acknowledging a command error) consumes the command queue in the calling
+ * thread before returning.
+ *
+ * Context: any thread; may take the command-queue lock and call the
+ * GERROR interrupt handler and the device callbacks (smmu-hw.h).  Must not
+ * be called from a device callback.
+ */
+void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val);
+
+/* 64-bit registers (the *_BASE ones).  Context: as the 32-bit versions. */
+u64 sio_hw_smmu_read64(struct sio_hw_smmu *smmu, u32 offset);
+void sio_hw_smmu_write64(struct sio_hw_smmu *smmu, u32 offset, u64 val);
+
+/* Interrupt lines. */
+enum sio_hw_smmu_irq {
+	SIO_HW_SMMU_IRQ_EVTQ,
+	SIO_HW_SMMU_IRQ_PRIQ,
+	SIO_HW_SMMU_IRQ_GERROR,
+	SIO_HW_SMMU_NR_IRQS,
+};
+
+typedef void (*sio_hw_smmu_irq_fn)(struct sio_hw_smmu *smmu, void *data);
+
+/**
+ * sio_hw_smmu_set_irq_handler() - connect an interrupt line
+ * @smmu: the SMMU
+ * @which: the line
+ * @fn: handler (NULL disconnects)
+ * @data: passed to @fn
+ *
+ * The handler runs in whatever thread raised the interrupt, holding only
+ * the line's lock; it may read and write registers (e.g. GERRORN) but
+ * should normally just wake the driver's thread.  When this returns, no
+ * call of the previous handler is still running.
+ *
+ * Context: may sleep; not from inside a handler of the same line.
+ * Return: 0, or -EINVAL for a bad line.
+ */
+int sio_hw_smmu_set_irq_handler(struct sio_hw_smmu *smmu,
+				enum sio_hw_smmu_irq which,
+				sio_hw_smmu_irq_fn fn, void *data);
+
+/* PRG response codes delivered to the device (SIO_SMMU_PRI_RESP_* values). */
+enum sio_hw_pri_resp {
+	SIO_HW_PRI_RESP_DENY = SIO_SMMU_PRI_RESP_DENY,
+	SIO_HW_PRI_RESP_FAIL = SIO_SMMU_PRI_RESP_FAIL,
+	SIO_HW_PRI_RESP_SUCC = SIO_SMMU_PRI_RESP_SUCC,
+};
+
+/**
+ * struct sio_hw_smmu_dev_ops - messages from the SMMU to devices
+ * @pri_response: a PRI_RESP command (or an automatic response on PRI queue
+ *	overflow) for page request group @grpid of @sid
+ * @resume: a RESUME command for stalled transaction @stag of @sid
+ * @atc_inv: an ATC_INV command; @size = 0 with @global means "everything"
+ *
+ * Called from the thread that consumes the command queue, with the
+ * command-queue lock held (or from a translating thread on PRI overflow),
+ * always under the model's device-callback lock: record and wake only;
+ * never call back into the SMMU.  Any member may be
+ * NULL.
+ */
+struct sio_hw_smmu_dev_ops {
+	void (*pri_response)(void *data, u32 sid, bool ssid_valid, u32 ssid,
+			     u16 grpid, enum sio_hw_pri_resp code);
+	void (*resume)(void *data, u32 sid, u16 stag, bool retry);
+	void (*atc_inv)(void *data, u32 sid, bool ssid_valid, u32 ssid,
+			u64 addr, u64 size, bool global);
+};
+
+/**
+ * sio_hw_smmu_set_dev_ops() - connect the device side (device-DMA layer)
+ * @smmu: the SMMU
+ * @ops: the callbacks (NULL disconnects); must stay valid while connected
+ * @data: passed to every callback
+ *
+ * Context: may sleep; takes the device-callback lock (held around every
+ * callback), so that on return no callback of the previous ops is running.
+ */
+void sio_hw_smmu_set_dev_ops(struct sio_hw_smmu *smmu,
+			     const struct sio_hw_smmu_dev_ops *ops, void *data);
+
+/* Transaction access bits (also the PRI permission bits). */
+#define SIO_HW_ACCESS_READ	BIT(0)
+#define SIO_HW_ACCESS_WRITE	BIT(1)
+#define SIO_HW_ACCESS_EXEC	BIT(2)
+#define SIO_HW_ACCESS_PRIV	BIT(3)
+
+/**
+ * struct sio_hw_smmu_txn_result - what happened to one transaction
+ * @pa: output address (valid when @ret == 0)
+ * @contig: bytes valid from @pa within the translated page or block
+ * @ret: as sio_hw_smmu_translate()
+ * @event: SIO_SMMU_EVT_* type of the fault or configuration error, 0 if
+ *	none (also set when the fault was silent or became a page request)
+ * @stage2: the fault was raised by stage 2
+ * @recorded: an event record was queued (or dropped on overflow)
+ * @page_request: a page request was queued (@ret == -EAGAIN)
+ * @stalled: the transaction stalled with @stag (@ret == -EAGAIN)
+ * @iotlb_hit: the translation came from the IOTLB
+ * @stag: stall tag
+ * @grpid: page request group index of the queued request
+ */
+struct sio_hw_smmu_txn_result {
+	u64 pa;
+	size_t contig;
+	int ret;
+	u8 event;
+	bool stage2;
+	bool recorded;
+	bool page_request;
+	bool stalled;
+	bool iotlb_hit;
+	u16 stag;
+	u16 grpid;
+};
+
+/**
+ * sio_hw_smmu_translate() - translate one device transaction
+ * @smmu: the SMMU
+ * @sid: StreamID of the device
+ * @ssid_valid: the transaction carries a SubstreamID (PASID)
+ * @ssid: the SubstreamID
+ * @iova: input address
+ * @access: SIO_HW_ACCESS_* bits (READ and/or WRITE, optionally EXEC, PRIV)
+ * @pa: where the output address is stored (on success)
+ * @contig: if not NULL, bytes valid from @pa within the page (on success)
+ *
+ * Runs the stream table -> context descriptor -> IOTLB -> walk path.
+ * Faults are recorded in the event queue as the STE/CD ask for; a stage-1
+ * fault on a PRI stream becomes a page request; a fault on a stalling CD
+ * becomes a stalled transaction.
+ *
+ * Context: any thread, concurrently with every other call; lock-free on an
+ * IOTLB hit; takes the event or PRI queue lock and may call an interrupt
+ * handler when it records something.
+ * Return: 0; -EFAULT when the transaction is terminated (fault, abort,
+ * configuration error, with or without an event); -EAGAIN when a page
+ * request was queued or the transaction stalled (retry after the response
+ * or RESUME); -EINVAL for @access without READ or WRITE.
+ */
+int sio_hw_smmu_translate(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
+			  u32 ssid, u64 iova, unsigned int access, u64 *pa,
+			  size_t *contig);
+
+/**
+ * sio_hw_smmu_translate_ex() - sio_hw_smmu_translate() with details
+ * @smmu, @sid, @ssid_valid, @ssid, @iova, @access: as sio_hw_smmu_translate()
+ * @res: filled in with the outcome
+ *
+ * Context: as sio_hw_smmu_translate().
+ * Return: @res->ret.
+ */
+int sio_hw_smmu_translate_ex(struct sio_hw_smmu *smmu, u32 sid,
+			     bool ssid_valid, u32 ssid, u64 iova,
+			     unsigned int access,
+			     struct sio_hw_smmu_txn_result *res);
+
+/**
+ * sio_hw_smmu_page_request() - a device sends a PRI page request (ATS path)
+ * @smmu: the SMMU
+ * @sid: StreamID of the device
+ * @ssid_valid: the request carries a PASID
+ * @ssid: the PASID
+ * @grpid: page request group index (9 bits)
+ * @last: last request of the group (a response will follow for the group)
+ * @perm: SIO_HW_ACCESS_* bits requested
+ * @addr: page address (low 12 bits ignored)
+ *
+ * Context: any thread; takes the PRI queue lock; may call the PRIQ
+ * interrupt handler, or the device's pri_response callback on overflow.
+ * Return: 0 queued; -ENOSPC the queue was full (request dropped, overflow
+ * flagged, automatic SUCCESS response for a last request); -ENODEV when PRI
+ * is not implemented or not enabled (CR0.SMMUEN and CR0.PRIQEN);
+ * -EINVAL for a bad @sid, @ssid or @grpid.
+ */
+int sio_hw_smmu_page_request(struct sio_hw_smmu *smmu, u32 sid,
+			     bool ssid_valid, u32 ssid, u16 grpid, bool last,
+			     unsigned int perm, u64 addr);
+
+/**
+ * struct sio_hw_smmu_stats - counters since creation or the last reset
+ *
+ * IOTLB: @iotlb_hits, @iotlb_misses (lookups that walked), @iotlb_fills,
+ * @iotlb_evictions (a valid entry replaced by a fill), @iotlb_inv_entries
+ * (entries removed by TLBI), @iotlb_inv_cmds (TLBI commands),
+ * @iotlb_capacity and @iotlb_valid (entries valid now).  Configuration
+ * cache: @cfg_hits, @cfg_misses, @cfg_inv_cmds.  Walker: @walks,
+ * @walk_reads (descriptor reads, all stages).  Queues: @cmds (consumed),
+ * @cmd_errors, @syncs, @events (recorded), @events_dropped (overflow),
+ * @pri_requests, @pri_dropped, @pri_auto_responses, @pri_responses,
+ * @stalls, @resumes.  @faults: transactions terminated or deferred by a
+ * fault.  @check_mismatches: stale IOTLB hits found by the checker.
+ */
+struct sio_hw_smmu_stats {
+	u64 iotlb_hits;
+	u64 iotlb_misses;
+	u64 iotlb_fills;
+	u64 iotlb_evictions;
+	u64 iotlb_inv_entries;
+	u64 iotlb_inv_cmds;
+	u64 iotlb_capacity;
+	u64 iotlb_valid;
+	u64 cfg_hits;
+	u64 cfg_misses;
+	u64 cfg_inv_cmds;
+	u64 walks;
+	u64 walk_reads;
+	u64 cmds;
+	u64 cmd_errors;
+	u64 syncs;
+	u64 events;
+	u64 events_dropped;
+	u64 pri_requests;
+	u64 pri_dropped;
+	u64 pri_auto_responses;
+	u64 pri_responses;
+	u64 stalls;
+	u64 resumes;
+	u64 faults;
+	u64 check_mismatches;
+};
+
+/* Snapshot the counters (racy but each counter is exact).  Context: any. */
+void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
+			   struct sio_hw_smmu_stats *st);
+/* Zero the counters.  Context: any. */
+void sio_hw_smmu_reset_stats(struct sio_hw_smmu *smmu);
+
+/* How the IOTLB coherency checker reacts to a stale hit. */
+enum sio_hw_check_mode {
+	SIO_HW_CHECK_OFF,
+	/* Every hit re-walks; any difference WARNs at once. */
+	SIO_HW_CHECK_STRICT,
+	/*
+	 * Every hit re-walks; a difference WARNs only when the same cached
+	 * entry is found stale again after a CMD_SYNC completed since the
+	 * first sighting: tolerates the legitimate window between a PTE
+	 * change and its TLBI in concurrent tests (it can be fooled by an
+	 * unrelated SYNC from another thread inside that window).
+	 */
+	SIO_HW_CHECK_AFTER_SYNC,
+};
+
+/**
+ * sio_hw_smmu_set_check_iotlb() - turn the IOTLB coherency checker on/off
+ * @smmu: the SMMU
+ * @on: true = SIO_HW_CHECK_STRICT, false = off
+ *
+ * With the checker on, every IOTLB hit walks the tables again and WARNs if
+ * the cached translation (output address or permissions) differs: a
+ * missing invalidation somewhere in the stack.
+ *
+ * Context: any.
+ */
+void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on);
+void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,
+				enum sio_hw_check_mode mode);
+
+#endif /* SIO_HW_SMMU_H */
