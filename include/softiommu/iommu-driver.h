@@ -38,6 +38,10 @@ enum iommu_domain_cookie_type {
 	IOMMU_COOKIE_IOMMUFD,
 };
 
+/* report_iommu_fault() flags. */
+#define IOMMU_FAULT_READ	0x0
+#define IOMMU_FAULT_WRITE	0x1
+
 typedef int (*iommu_fault_handler_t)(struct iommu_domain *domain,
 				     struct sio_device *dev, unsigned long iova,
 				     int flags, void *token);
@@ -51,6 +55,9 @@ typedef int (*iommu_fault_handler_t)(struct iommu_domain *domain,
  * @pgsize_bitmap: page sizes this domain can map (bit n = 2^n bytes)
  * @geometry: the mappable aperture
  * @iopf_handler: recoverable-fault handler for groups routed to this domain
+ * @cookie_put: releases the cookie; set by the layer that installed it (the
+ *	DMA API's IOVA cookie) and called by iommu_domain_free() before
+ *	ops->free, so the core frees cookies without depending on their layer
  * @core_priv: core bookkeeping (DMA cookie, SVA data, live-domain tracking)
  */
 struct iommu_domain {
@@ -72,6 +79,7 @@ struct iommu_domain {
 		};
 		void *cookie;			/* DMA IOVA / IOMMUFD */
 	};
+	void (*cookie_put)(struct iommu_domain *domain);
 	void *core_priv;
 };
 
@@ -160,8 +168,10 @@ struct iommu_domain_ops {
  * @device_group: Return: the group @dev belongs to, with a reference (use
  *	generic_device_group()/generic_single_device_group() or
  *	sio_alias_device_group()); ERR_PTR on failure; NULL is a driver bug.
- * @get_resv_regions: add @dev's reserved regions to @list with
- *	iommu_resv_list_add().  No lock held.
+ * @get_resv_regions: add @dev's own reserved regions (e.g. an MSI window)
+ *	to @list with iommu_resv_list_add(); the core adds the firmware's
+ *	regions (dev->fw.resv) itself.  Called with or without the group
+ *	mutex held (default-domain setup holds it); must not take it.
  * @def_domain_type: Return: IOMMU_DOMAIN_IDENTITY/DMA wish for @dev, 0 = none.
  * @is_attach_deferred: Return: true if attach waits for the first DMA map.
  * @page_response: send a page response to the device (IOPF issue).
@@ -245,6 +255,12 @@ struct iommu_group *generic_device_group(struct sio_device *dev);
 struct iommu_group *generic_single_device_group(struct sio_device *dev);
 /* Share a group with devices of the same firmware alias (PCI without ACS). */
 struct iommu_group *sio_alias_device_group(struct sio_device *dev);
+/*
+ * iommu_group_alloc() - a new, empty group with one reference.  Only valid
+ * inside ops->device_group (the core knows the machine being probed there);
+ * elsewhere it WARNs and returns ERR_PTR(-EINVAL).  Return: group or
+ * ERR_PTR(-ENOMEM/-ENOSPC/-EINVAL).
+ */
 struct iommu_group *iommu_group_alloc(void);
 
 /* Reserved regions. */

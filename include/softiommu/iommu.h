@@ -227,6 +227,63 @@ int sio_iommu_group_get_info(struct iommu_group *group,
  */
 int sio_iommu_check_invariants(struct sio_machine *m);
 
+/*
+ * sio_iommu_set_legacy_v7_order() - model the v5.17 kernel of seed 000
+ * @on: true: iommu_init_device() does not run the bus dma_configure, so a
+ *      "late" device gets its group only in the dma_configure of its first
+ *      driver bind, and the bus dma_configure calls
+ *      iommu_device_use_default_domain() BEFORE the firmware configuration
+ *      (the v7 order); the "late IOMMU probe at driver bind" WARN is not
+ *      raised (that kernel did not have it).  false (default): today's order.
+ * Return: 0, -EINVAL for a machine without IOMMU core state.
+ */
+int sio_iommu_set_legacy_v7_order(struct sio_machine *m, bool on);
+
+/*
+ * sio_iommu_set_caps() - whether the "user" writing sysfs has CAP_SYS_ADMIN
+ * and CAP_SYS_RAWIO (default true).  Without them the group "type" store
+ * fails with -EACCES.  Return: 0, -EINVAL.
+ */
+int sio_iommu_set_caps(struct sio_machine *m, bool admin);
+
+/* Stop following @bus (undo iommu_bus_init); before sio_bus_unregister(). */
+void iommu_bus_exit(struct sio_bus *bus);
+
+/*
+ * sio_iommu_group_get_by_id() - look a group up by its id
+ * Return: the group with a reference (iommu_group_put() it), or NULL.
+ */
+struct iommu_group *sio_iommu_group_get_by_id(struct sio_machine *m, int id);
+
+/*
+ * PCI function reset (kernel pci_dev_reset_iommu_prepare/done): prepare
+ * blocks the RID and every PASID of @dev while the group keeps its recorded
+ * domains; until done, group domain changes, PASID attach/replace and
+ * deferred attach fail with -EBUSY.  Return: 0, -EBUSY (already resetting:
+ * WARN), or an allocation/attach error.
+ */
+int pci_dev_reset_iommu_prepare(struct sio_device *dev);
+void pci_dev_reset_iommu_done(struct sio_device *dev);
+
+/* A reserved region of a device (spec §2.6). */
+struct iommu_resv_region {
+	uint64_t start;
+	size_t length;
+	int prot;
+	enum iommu_resv_type type;
+};
+
+/*
+ * iommu_for_each_resv_region() - visit @dev's reserved regions (firmware's
+ * and the driver's), sorted by address, overlapping regions of one type
+ * merged.  @fn's non-zero return stops the walk and is returned.
+ * Return: 0, -ENODEV (no IOMMU), -ENOMEM, or @fn's value.
+ */
+int iommu_for_each_resv_region(struct sio_device *dev,
+			       int (*fn)(const struct iommu_resv_region *r,
+					 void *data),
+			       void *data);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

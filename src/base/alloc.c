@@ -192,6 +192,12 @@ char *sio_kasprintf(gfp_t gfp, const char *site, const char *fmt, ...)
 	return d;
 }
 
+bool sio_fail_nth_should_fail(gfp_t gfp)
+{
+	(void)gfp;
+	return fail_nth_should_fail();
+}
+
 void sio_fail_nth_set(unsigned int n)
 {
 	fail_nth = n;

@@ -56,6 +56,17 @@ void *sio_kmalloc_nofail_inject(size_t size, gfp_t gfp, const char *site);
  */
 void sio_fail_nth_set(unsigned int n);
 
+/**
+ * sio_fail_nth_should_fail() - count an allocation made by another allocator
+ * @gfp: the allocation's flags
+ *
+ * For allocators outside this file (the simulated page-frame allocator) so
+ * they take part in fail-nth sweeps like kmalloc does.
+ * Context: the allocating thread.
+ * Return: true if this allocation must fail.
+ */
+bool sio_fail_nth_should_fail(gfp_t gfp);
+
 /* True once an armed injection has fired (reset by sio_fail_nth_set()). */
 bool sio_fail_nth_fired(void);
 

@@ -39,6 +39,7 @@ static u64 dep_graph[LOCKDEP_MAX_CLASSES + 1][LOCKDEP_WORDS];
 static bool graph_off;		/* atomic: set by the first inversion */
 static bool classes_full;	/* warned about the class table */
 static unsigned long nr_reports;	/* atomic */
+static bool lockdep_disabled;	/* atomic: sio_lockdep_set_enabled(false) */
 
 struct held_lock {
 	const struct lockdep_map *map;
@@ -258,6 +259,8 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock,
 	unsigned int id;
 	int i, off;
 
+	if (__atomic_load_n(&lockdep_disabled, __ATOMIC_RELAXED))
+		return;
 	id = map_class(map, subclass);
 	if (id && !trylock) {
 		for (i = 0; i < held_depth; i++) {
@@ -301,6 +304,8 @@ void lock_release(struct lockdep_map *map)
 	char msg[LOCKDEP_MSG];
 	int i, off;
 
+	if (__atomic_load_n(&lockdep_disabled, __ATOMIC_RELAXED))
+		return;
 	for (i = held_depth - 1; i >= 0; i--) {
 		if (held[i].map != map)
 			continue;
@@ -323,6 +328,10 @@ void lock_release(struct lockdep_map *map)
 bool lock_is_held(const struct lockdep_map *map)
 {
 	int i;
+
+	/* Without lockdep, lockdep_assert_held() checks nothing (as upstream). */
+	if (__atomic_load_n(&lockdep_disabled, __ATOMIC_RELAXED))
+		return true;
 
 	for (i = 0; i < held_depth; i++)
 		if (held[i].map == map)
@@ -361,4 +370,14 @@ void lockdep_assert_none_held(void)
 		return;
 	held_list(msg, sizeof(msg));
 	WARN(1, "lock held when returning to user space:%s", msg);
+}
+
+void sio_lockdep_set_enabled(bool on)
+{
+	__atomic_store_n(&lockdep_disabled, !on, __ATOMIC_RELAXED);
+}
+
+bool sio_lockdep_enabled(void)
+{
+	return !__atomic_load_n(&lockdep_disabled, __ATOMIC_RELAXED);
 }

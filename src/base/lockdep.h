@@ -65,6 +65,18 @@ unsigned long sio_lockdep_reports(void);
 /* Forget the graph and the report count (tests; no lock may be held). */
 void sio_lockdep_reset(void);
 
+/**
+ * sio_lockdep_set_enabled() - turn the checker on (default) or off
+ * @on: false makes lock_acquire/lock_release no-ops and lockdep_assert_held
+ *      always true, like a kernel built without CONFIG_PROVE_LOCKING; used by
+ *      benchmarks to measure production lock costs.
+ *
+ * Context: only while no thread holds a tracked lock (the held-lock stacks
+ * would go out of step otherwise).
+ */
+void sio_lockdep_set_enabled(bool on);
+bool sio_lockdep_enabled(void);
+
 /* Number of locks the current thread holds. */
 int sio_lockdep_depth(void);
 

@@ -53,7 +53,8 @@ bool mutex_is_held(struct mutex *m);
  * Works on struct mutex and spinlock_t alike.
  */
 #define lockdep_assert_held(l) WARN_ON(!lock_is_held(&(l)->dep_map))
-#define lockdep_assert_not_held(l) WARN_ON(lock_is_held(&(l)->dep_map))
+#define lockdep_assert_not_held(l)                                            \
+	WARN_ON(sio_lockdep_enabled() && lock_is_held(&(l)->dep_map))
 
 /* Spinlocks: short critical sections, never sleep inside. */
 typedef struct mutex spinlock_t;

@@ -253,4 +253,35 @@ TEST(reset_forgets_the_graph)
 	EXPECT_EQ(0UL, sio_lockdep_reports());
 }
 
+/*
+ * With the checker off (benchmarks), locks still lock, nested and AB-BA
+ * orders are not reported, and lockdep_assert_held() checks nothing.
+ */
+TEST(disabled_checker_still_locks_and_reports_nothing)
+{
+	struct mutex a, b;
+
+	mutex_init(&a);
+	mutex_init(&b);
+	sio_lockdep_set_enabled(false);
+	EXPECT_FALSE(sio_lockdep_enabled());
+	mutex_lock(&a);
+	mutex_lock(&b);
+	lockdep_assert_held(&a);
+	EXPECT_TRUE(mutex_is_held(&a));
+	EXPECT_EQ(0, mutex_trylock(&b));
+	mutex_unlock(&b);
+	mutex_unlock(&a);
+	mutex_lock(&b);
+	mutex_lock(&a);		/* the inverse order: not checked */
+	mutex_unlock(&a);
+	mutex_unlock(&b);
+	EXPECT_FALSE(mutex_is_locked(&a));
+	sio_lockdep_set_enabled(true);
+	EXPECT_EQ(0UL, sio_lockdep_reports());
+	EXPECT_EQ(0, sio_lockdep_depth());
+	mutex_destroy(&a);
+	mutex_destroy(&b);
+}
+
 TEST_HARNESS_MAIN

@@ -20,12 +20,23 @@ struct sio_machine;
  * @flags: MOCK_IOMMU_F_*
  * @def_domain_type: what def_domain_type() answers for every device
  *                   (0 = no wish, IOMMU_DOMAIN_IDENTITY, IOMMU_DOMAIN_DMA)
+ * @wish_identity: NULL-terminated device names whose def_domain_type() is
+ *                 IOMMU_DOMAIN_IDENTITY (copied; like
+ *                 mock_iommu_set_def_domain_type() before registration)
+ * @wish_dma: same for IOMMU_DOMAIN_DMA
+ * @probe_hook: optional test hook called at the end of a successful
+ *              probe_device (under the core's probe lock, no group mutex),
+ *              e.g. to observe a bus scan half-way; @hook_data is passed
  */
 struct mock_iommu_config {
 	unsigned long pgsize_bitmap;
 	unsigned int max_pasids;
 	unsigned int flags;
 	int def_domain_type;
+	const char *const *wish_identity;
+	const char *const *wish_dma;
+	void (*probe_hook)(struct sio_device *dev, void *data);
+	void *hook_data;
 };
 
 /* No static identity domain. */
@@ -51,8 +62,6 @@ struct mock_iommu_config {
 #define MOCK_IOMMU_F_ALLOC_NULL		(1u << 8)
 /* domain_alloc_paging_flags refuses IOMMU_HWPT_ALLOC_PASID (rule 10). */
 #define MOCK_IOMMU_F_NO_ALLOC_PASID	(1u << 9)
-/* No iotlb_sync_map op (map visibility needs no sync). */
-#define MOCK_IOMMU_F_NO_SYNC_MAP	(1u << 10)
 
 /**
  * mock_iommu_create() - allocate a mock IOMMU instance and register it
@@ -111,15 +120,30 @@ int mock_iommu_inject(struct iommu_device *iommu, enum mock_fail_point point,
  * @page_response: page_response calls
  * @probed: devices currently probed (probe_device minus release_device)
  * @attach_calls: attach_dev calls, including failed ones
+ * @alloc_calls: paging alloc op calls, including failed ones
+ * @last_alloc_flags: IOMMU_HWPT_ALLOC_* flags of the last paging alloc call
  */
 struct mock_iommu_stats {
 	unsigned long attach, set_pasid, map, unmap, domains_live, checker_warns;
 	unsigned long iotlb_sync, flush_all, page_response, probed, attach_calls;
+	unsigned long alloc_calls;	/* paging alloc op calls, incl. failed */
+	unsigned int last_alloc_flags;	/* flags of the last paging alloc call */
 };
 
 /* Context: any thread. */
 void mock_iommu_get_stats(struct iommu_device *iommu,
 			  struct mock_iommu_stats *st);
+
+/**
+ * mock_iommu_set_def_domain_type() - per-device def_domain_type() answer
+ * @iommu: an instance from mock_iommu_create()
+ * @dev_name: the device (it need not exist yet)
+ * @type: 0 (no wish), IOMMU_DOMAIN_IDENTITY or IOMMU_DOMAIN_DMA; overrides
+ *        the instance-wide @def_domain_type for that device
+ * Context: any thread.  Return: 0, -ENOSPC when the table is full.
+ */
+int mock_iommu_set_def_domain_type(struct iommu_device *iommu,
+				   const char *dev_name, int type);
 
 /* Return: true if @d was allocated by (or is a static domain of) a mock driver. */
 bool mock_domain_is(const struct iommu_domain *d);
@@ -141,5 +165,21 @@ struct iommu_domain *mock_dev_pasid_domain(struct sio_device *dev,
  * domain.  Context: any thread.  Return: bytes (0 for non-paging domains).
  */
 u64 mock_domain_mapped_bytes(struct iommu_domain *d);
+
+/**
+ * mock_domain_translate() - what a mock paging domain maps @iova to
+ * @d: a mock paging domain
+ * @iova: input address
+ * @pa: output address (on success)
+ * @prot: IOMMU_READ/IOMMU_WRITE/... recorded for the mapping (on success)
+ * @len: bytes valid from *@pa to the end of the leaf covering @iova
+ *
+ * This is the mock's page table as its software DMA port walks it.
+ * Context: any thread; takes the domain's lock (a leaf).
+ * Return: 0; -ENOENT (nothing maps @iova); -EINVAL (@d is not a mock paging
+ * domain, or a NULL output pointer).
+ */
+int mock_domain_translate(struct iommu_domain *d, unsigned long iova, u64 *pa,
+			  int *prot, size_t *len);
 
 #endif /* SIO_DRIVERS_MOCK_MOCK_H */
