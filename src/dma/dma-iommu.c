@@ -1,0 +1,960 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * dma-iommu: the kernel DMA API over a device's default domain.  Identity
+ * (or no IOMMU): DMA address = physical address.  DMA / DMA-FQ: a per-domain
+ * IOVA cookie (allocator + flush queue), strict or lazy unmap (§10.2).
+ * Kernel counterpart: drivers/iommu/dma-iommu.c, kernel/dma/mapping.c
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "dma-mapping.h"
+#include "dma-iommu.h"
+#include "iova.h"
+#include "fq.h"
+#include "../hw/mem.h"
+#include <softiommu/iommu.h>
+#include <softiommu/iommu-driver.h>
+
+/**
+ * struct iommu_dma_cookie - dma-iommu's state of one DMA-API domain
+ * @domain: the domain (immutable)
+ * @iovad: IOVA allocator; its own locks
+ * @fq_mutex: serialises flush-queue bring-up and teardown; nests outside
+ *	what iommu_dma_init_fq() takes (the workqueue), inside nothing of
+ *	ours; never held on the map/unmap fast paths
+ * @fq: the flush queue; set up at most once (published by fq.ready)
+ * @fq_failed: bring-up failed or the IOMMU cannot defer flushes: stay
+ *	strict (atomic int: read on the unmap path)
+ * @maps ... @lazy_unmaps: counters (atomic)
+ */
+struct iommu_dma_cookie {
+	struct iommu_domain *domain;
+	struct iova_domain iovad;
+	struct mutex fq_mutex;
+	struct iommu_dma_fq fq;
+	atomic_t fq_failed;
+	atomic_long_t maps, unmaps, map_failures;
+	atomic_long_t strict_unmaps, lazy_unmaps;
+};
+
+/* iommu.forcedac=: never try a 32-bit IOVA first (system-wide). */
+static atomic_t iommu_dma_forcedac;
+
+/**
+ * sio_iommu_dma_set_forcedac() - iommu.forcedac=
+ * @on: skip the 32-bit-first IOVA attempt for PCI devices
+ *
+ * Context: any; affects later allocations.
+ */
+void sio_iommu_dma_set_forcedac(bool on)
+{
+	atomic_set(&iommu_dma_forcedac, on);
+}
+
+static bool dev_is_pci(struct sio_device *dev)
+{
+	return dev->bus && dev->bus->type && dev->bus->type->name &&
+	       !strcmp(dev->bus->type->name, "pci");
+}
+
+/*
+ * Serialises cookie creation (first map of a domain, or the core's hook):
+ * rare, so one lock for all domains.  Nests outside the allocator's and
+ * the workqueue's locks; never held on a map/unmap fast path.
+ */
+static struct mutex dma_cookie_lock;
+static pthread_once_t dma_cookie_once = PTHREAD_ONCE_INIT;
+
+static void dma_cookie_lock_init(void)
+{
+	mutex_init(&dma_cookie_lock);
+}
+
+/*
+ * The cookie, once published by iommu_get_dma_cookie(); NULL before, and
+ * for a domain whose union holds another cookie.  Context: any.
+ */
+static struct iommu_dma_cookie *dma_cookie(struct iommu_domain *domain)
+{
+	/* Pairs with the store-release in iommu_get_dma_cookie(). */
+	if (__atomic_load_n(&domain->cookie_type, __ATOMIC_ACQUIRE) !=
+	    IOMMU_COOKIE_DMA_IOVA)
+		return NULL;
+	return __atomic_load_n((struct iommu_dma_cookie **)&domain->cookie,
+			       __ATOMIC_RELAXED);
+}
+
+static void dma_cookie_free(struct iommu_dma_cookie *cookie)
+{
+	iommu_dma_free_fq(&cookie->fq);
+	put_iova_domain(&cookie->iovad);
+	mutex_destroy(&cookie->fq_mutex);
+	kfree(cookie);
+}
+
+/**
+ * iommu_get_dma_cookie() - give a DMA-API domain its IOVA cookie
+ * @domain: a DMA or DMA_FQ paging domain
+ *
+ * Idempotent; concurrent callers agree on one cookie.
+ * Context: may sleep; takes the cookie creation lock.  Return: 0; -EINVAL
+ * (not a DMA-API paging domain, another cookie, no page sizes or a granule
+ * above PAGE_SIZE); -ENOMEM.
+ */
+int iommu_get_dma_cookie(struct iommu_domain *domain)
+{
+	struct iommu_dma_cookie *cookie;
+	unsigned long granule, start_pfn;
+	int ret;
+
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING) ||
+	    !(domain->type & __IOMMU_DOMAIN_DMA_API))
+		return -EINVAL;
+	if (dma_cookie(domain))
+		return 0;
+	if (!domain->pgsize_bitmap)
+		return -EINVAL;
+	granule = 1UL << __ffs(domain->pgsize_bitmap);
+	if (granule > PAGE_SIZE) {
+		pr_err("iommu: DMA domain granule %#lx above PAGE_SIZE",
+		       granule);
+		return -EINVAL;
+	}
+
+	pthread_once(&dma_cookie_once, dma_cookie_lock_init);
+	mutex_lock(&dma_cookie_lock);
+	ret = 0;
+	if (domain->cookie_type == IOMMU_COOKIE_DMA_IOVA)
+		goto out_unlock; /* a racing first map won */
+	ret = -EINVAL;
+	if (domain->cookie_type != IOMMU_COOKIE_NONE)
+		goto out_unlock; /* e.g. a legacy fault handler */
+
+	ret = -ENOMEM;
+	cookie = kzalloc(sizeof(*cookie), GFP_KERNEL);
+	if (!cookie)
+		goto out_unlock;
+	cookie->domain = domain;
+	mutex_init(&cookie->fq_mutex);
+	start_pfn = max_t(unsigned long, 1,
+			  domain->geometry.aperture_start >> __ffs(granule));
+	ret = init_iova_domain(&cookie->iovad, granule, start_pfn);
+	if (ret)
+		goto err_free;
+	ret = iova_domain_init_rcaches(&cookie->iovad);
+	if (ret)
+		goto err_put_iovad;
+
+	__atomic_store_n((struct iommu_dma_cookie **)&domain->cookie, cookie,
+			 __ATOMIC_RELAXED);
+	/* iommu_domain_free() releases it through this hook. */
+	domain->cookie_put = iommu_put_dma_cookie;
+	/* Publish: readers test the type first (dma_cookie()). */
+	__atomic_store_n(&domain->cookie_type, IOMMU_COOKIE_DMA_IOVA,
+			 __ATOMIC_RELEASE);
+	mutex_unlock(&dma_cookie_lock);
+	return 0;
+
+err_put_iovad:
+	put_iova_domain(&cookie->iovad);
+err_free:
+	mutex_destroy(&cookie->fq_mutex);
+	kfree(cookie);
+out_unlock:
+	mutex_unlock(&dma_cookie_lock);
+	return ret;
+}
+
+/**
+ * iommu_put_dma_cookie() - free @domain's IOVA cookie and flush queue
+ * @domain: any domain (one without a DMA cookie is left alone); NULL ok
+ *
+ * Context: may sleep; no mapping call on @domain may run concurrently.
+ */
+void iommu_put_dma_cookie(struct iommu_domain *domain)
+{
+	struct iommu_dma_cookie *cookie;
+
+	if (!domain)
+		return;
+	cookie = dma_cookie(domain);
+	if (!cookie)
+		return;
+	__atomic_store_n(&domain->cookie_type, IOMMU_COOKIE_NONE,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n((struct iommu_dma_cookie **)&domain->cookie, NULL,
+			 __ATOMIC_RELAXED);
+	domain->cookie_put = NULL;
+	dma_cookie_free(cookie);
+}
+
+static void dma_fq_flush_iotlb_all(void *data)
+{
+	struct iommu_dma_cookie *cookie = data;
+	struct iommu_domain *domain = cookie->domain;
+
+	if (domain->ops && domain->ops->flush_iotlb_all)
+		domain->ops->flush_iotlb_all(domain);
+}
+
+static void dma_fq_release(void *data, unsigned long iova_pfn,
+			   unsigned long pages, struct list_head *freelist)
+{
+	struct iommu_dma_cookie *cookie = data;
+
+	/* Page-table pages stay with the driver: @freelist is always empty. */
+	free_iova_fast(&cookie->iovad, iova_pfn, pages);
+}
+
+static const struct iommu_dma_fq_ops dma_fq_ops = {
+	.flush_iotlb_all = dma_fq_flush_iotlb_all,
+	.release = dma_fq_release,
+};
+
+/*
+ * Bring the flush queue up unless that already failed.  @dev (may be NULL)
+ * is asked for IOMMU_CAP_DEFERRED_FLUSH.  Return: true if it is up.
+ */
+static bool dma_cookie_fq_up(struct iommu_dma_cookie *cookie,
+			     struct sio_device *dev)
+{
+	const struct iommu_ops *ops = cookie->domain->owner;
+	int ret = 0;
+
+	if (iommu_dma_fq_ready(&cookie->fq))
+		return true;
+	if (atomic_read(&cookie->fq_failed))
+		return false;
+
+	mutex_lock(&cookie->fq_mutex);
+	if (iommu_dma_fq_ready(&cookie->fq) || atomic_read(&cookie->fq_failed))
+		goto out_unlock;
+	if (dev && ops && ops->capable &&
+	    !ops->capable(dev, IOMMU_CAP_DEFERRED_FLUSH)) {
+		dev_info(dev, "IOMMU cannot defer flushes: unmapping strictly");
+		ret = -EOPNOTSUPP;
+	} else {
+		ret = iommu_dma_init_fq(&cookie->fq, &dma_fq_ops, cookie, NULL);
+		if (ret)
+			pr_warn("iommu: flush queue unavailable (%d), staying strict",
+				ret);
+	}
+	/*
+	 * Divergence: the kernel downgrades domain->type to DMA here; the
+	 * type belongs to the core (group mutex), so the domain stays DMA-FQ
+	 * in sysfs and unmaps strictly.
+	 */
+	if (ret)
+		atomic_set(&cookie->fq_failed, 1);
+out_unlock:
+	mutex_unlock(&cookie->fq_mutex);
+	return iommu_dma_fq_ready(&cookie->fq);
+}
+
+/**
+ * iommu_dma_domain_init_fq() - bring up @domain's flush queue now
+ * @domain: a DMA_FQ domain
+ *
+ * Context: may sleep.  Return: 0; -EINVAL; -ENOMEM or -EOPNOTSUPP when the
+ * queue could not be set up (the domain then unmaps strictly).
+ */
+int iommu_dma_domain_init_fq(struct iommu_domain *domain)
+{
+	struct iommu_dma_cookie *cookie;
+	int ret;
+
+	if (!domain || domain->type != IOMMU_DOMAIN_DMA_FQ)
+		return -EINVAL;
+	ret = iommu_get_dma_cookie(domain);
+	if (ret)
+		return ret;
+	cookie = dma_cookie(domain);
+	return dma_cookie_fq_up(cookie, NULL) ? 0 : -ENOMEM;
+}
+
+/**
+ * iommu_dma_flush_fq() - flush the IOTLB and release every queued IOVA
+ * @domain: a domain with a DMA cookie
+ *
+ * Context: may sleep.  Return: 0; -ENOENT (no cookie or no flush queue).
+ */
+int iommu_dma_flush_fq(struct iommu_domain *domain)
+{
+	struct iommu_dma_cookie *cookie = domain ? dma_cookie(domain) : NULL;
+
+	if (!cookie || !iommu_dma_fq_ready(&cookie->fq))
+		return -ENOENT;
+	iommu_dma_fq_flush(&cookie->fq);
+	return 0;
+}
+
+/**
+ * iommu_dma_get_stats() - counters of @domain's DMA cookie
+ * @domain: the domain
+ * @st: filled in
+ *
+ * Context: any.  Return: 0, -ENOENT (no DMA cookie).
+ */
+int iommu_dma_get_stats(struct iommu_domain *domain, struct iommu_dma_stats *st)
+{
+	struct iommu_dma_cookie *cookie = domain ? dma_cookie(domain) : NULL;
+
+	if (!cookie || !st)
+		return -ENOENT;
+	memset(st, 0, sizeof(*st));
+	st->maps = atomic_long_read(&cookie->maps);
+	st->unmaps = atomic_long_read(&cookie->unmaps);
+	st->map_failures = atomic_long_read(&cookie->map_failures);
+	st->strict_unmaps = atomic_long_read(&cookie->strict_unmaps);
+	st->lazy_unmaps = atomic_long_read(&cookie->lazy_unmaps);
+	st->fq_ready = iommu_dma_fq_ready(&cookie->fq);
+	st->fq_pending = st->fq_ready ? iommu_dma_fq_pending(&cookie->fq) : 0;
+	st->fq_flushes = atomic_long_read(&cookie->fq.fq_flush_finish_cnt);
+	st->iova_pfn_start = cookie->iovad.start_pfn;
+	st->granule = cookie->iovad.granule;
+	return 0;
+}
+
+/* Keep the IOVA allocator away from @dev's reserved regions. */
+static int dma_reserve_region(const struct iommu_resv_region *r, void *data)
+{
+	struct iova_domain *iovad = data;
+
+	/* dma-iommu itself manages a software MSI window. */
+	if (r->type == IOMMU_RESV_SW_MSI || !r->length)
+		return 0;
+	if (!reserve_iova(iovad, iova_pfn(iovad, r->start),
+			  iova_pfn(iovad, r->start + r->length - 1)))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The cookie of @dev's DMA-API default domain, created at the first use
+ * (with @dev's reserved regions carved out).  Return: cookie or ERR_PTR.
+ */
+static struct iommu_dma_cookie *dma_dev_cookie(struct sio_device *dev,
+					       struct iommu_domain *domain)
+{
+	struct iommu_dma_cookie *cookie = dma_cookie(domain);
+	int ret;
+
+	if (likely(cookie))
+		return cookie;
+	ret = iommu_get_dma_cookie(domain);
+	if (ret)
+		return ERR_PTR(ret);
+	cookie = dma_cookie(domain);
+	ret = iommu_for_each_resv_region(dev, dma_reserve_region,
+					 &cookie->iovad);
+	if (ret && ret != -ENODEV)
+		dev_warn(
+			dev,
+			"reserved regions not carved out of the IOVA space (%d)",
+			ret);
+	return cookie;
+}
+
+static int dma_dir_to_prot(enum dma_data_direction dir)
+{
+	switch (dir) {
+	case DMA_BIDIRECTIONAL:
+		return IOMMU_READ | IOMMU_WRITE;
+	case DMA_TO_DEVICE:
+		return IOMMU_READ;
+	case DMA_FROM_DEVICE:
+		return IOMMU_WRITE;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The domain the DMA API translates through for @dev, or NULL for the
+ * direct (1:1) path: no IOMMU, identity or any non-DMA-API default domain.
+ */
+static struct iommu_domain *dma_dev_domain(struct sio_device *dev)
+{
+	struct iommu_domain *domain = iommu_get_dma_domain(dev);
+
+	if (domain && (domain->type & __IOMMU_DOMAIN_DMA_API))
+		return domain;
+	return NULL;
+}
+
+/**
+ * dma_set_mask() - the addresses @dev can generate
+ * @dev: the device
+ * @mask: DMA_BIT_MASK(n), n >= 32
+ *
+ * Context: the driver's probe.  Return: 0, -EIO (NULL @dev, mask too small).
+ */
+int dma_set_mask(struct sio_device *dev, u64 mask)
+{
+	if (!dev || mask < DMA_BIT_MASK(32))
+		return -EIO;
+	WRITE_ONCE(dev->dma_mask, mask);
+	return 0;
+}
+
+/**
+ * dma_set_mask_and_coherent() - dma_set_mask() (one mask for both here)
+ * @dev: the device
+ * @mask: the mask
+ *
+ * Context: the driver's probe.  Return: as dma_set_mask().
+ */
+int dma_set_mask_and_coherent(struct sio_device *dev, u64 mask)
+{
+	return dma_set_mask(dev, mask);
+}
+
+/**
+ * dma_get_mask() - @dev's DMA mask
+ * @dev: the device
+ *
+ * Context: any.  Return: the mask; DMA_BIT_MASK(32) when never set.
+ */
+u64 dma_get_mask(struct sio_device *dev)
+{
+	u64 mask = READ_ONCE(dev->dma_mask);
+
+	return mask ? mask : DMA_BIT_MASK(32);
+}
+
+/* IOVA for @size bytes (granule multiple) below @dma_limit; 0 if none. */
+static dma_addr_t dma_alloc_iova(struct iommu_dma_cookie *cookie,
+				 struct sio_device *dev, size_t size,
+				 u64 dma_limit)
+{
+	struct iova_domain *iovad = &cookie->iovad;
+	struct iommu_domain *domain = cookie->domain;
+	unsigned long shift = iova_shift(iovad), iova_len, iova = 0;
+
+	iova_len = size >> shift;
+	if (domain->geometry.force_aperture)
+		dma_limit =
+			min_t(u64, dma_limit, domain->geometry.aperture_end);
+	/* Single-address-cycle first for PCI devices (spec §10.1). */
+	if (dma_limit > DMA_BIT_MASK(32) && dev_is_pci(dev) &&
+	    !atomic_read(&iommu_dma_forcedac))
+		iova = alloc_iova_fast(iovad, iova_len,
+				       DMA_BIT_MASK(32) >> shift, false);
+	if (!iova)
+		iova = alloc_iova_fast(iovad, iova_len, dma_limit >> shift,
+				       true);
+	return (dma_addr_t)iova << shift;
+}
+
+/*
+ * Unmap without syncing the IOTLB (kernel iommu_unmap_fast(); the core
+ * does not export it yet).  Page sizes are picked as iommu_unmap() does.
+ * Return: bytes unmapped.
+ */
+static size_t dma_unmap_fast(struct iommu_domain *domain, unsigned long iova,
+			     size_t size, struct iommu_iotlb_gather *gather)
+{
+	const struct iommu_domain_ops *ops = domain->ops;
+	unsigned long bitmap = domain->pgsize_bitmap;
+	size_t unmapped = 0;
+
+	if (WARN_ON(!ops || !ops->unmap_pages || !bitmap))
+		return 0;
+	while (unmapped < size) {
+		size_t left = size - unmapped, pgsize, count, n;
+		unsigned long pgsizes, larger;
+		unsigned int idx;
+
+		pgsizes = bitmap & GENMASK(__fls(left), 0);
+		if (iova)
+			pgsizes &= GENMASK(__ffs(iova), 0);
+		if (!pgsizes)
+			break;
+		idx = __fls(pgsizes);
+		pgsize = BIT(idx);
+		count = left >> idx;
+		larger = bitmap & ~GENMASK(idx, 0);
+		if (larger) {
+			size_t next = BIT(__ffs(larger));
+			size_t off = next - (iova & (next - 1));
+
+			if (off + next <= left)
+				count = off >> idx;
+		}
+		n = ops->unmap_pages(domain, iova, pgsize, count, gather);
+		if (!n)
+			break;
+		iova += n;
+		unmapped += n;
+	}
+	return unmapped;
+}
+
+/* Map @size bytes at @phys in @domain.  Return: DMA address or error. */
+static dma_addr_t iommu_dma_map(struct sio_device *dev,
+				struct iommu_domain *domain, phys_addr_t phys,
+				size_t size, int prot)
+{
+	struct iommu_dma_cookie *cookie;
+	struct iova_domain *iovad;
+	size_t iova_off;
+	dma_addr_t iova;
+
+	cookie = dma_dev_cookie(dev, domain);
+	if (IS_ERR(cookie))
+		return DMA_MAPPING_ERROR;
+	if (iommu_deferred_attach(dev, domain))
+		goto err_count;
+	iovad = &cookie->iovad;
+	iova_off = iova_offset(iovad, phys);
+	if (size > SIZE_MAX - iova_off - iovad->granule)
+		goto err_count;
+	size = iova_align(iovad, size + iova_off);
+
+	/* A DMA-FQ domain gets its flush queue at the first map. */
+	if (READ_ONCE(domain->type) == IOMMU_DOMAIN_DMA_FQ)
+		dma_cookie_fq_up(cookie, dev);
+
+	iova = dma_alloc_iova(cookie, dev, size, dma_get_mask(dev));
+	if (!iova)
+		goto err_count;
+	if (iommu_map(domain, iova, phys - iova_off, size, prot, GFP_ATOMIC))
+		goto err_free_iova;
+	atomic_long_inc_return(&cookie->maps);
+	return iova + iova_off;
+
+err_free_iova:
+	free_iova_fast(iovad, iova_pfn(iovad, iova), size >> iova_shift(iovad));
+err_count:
+	atomic_long_inc_return(&cookie->map_failures);
+	return DMA_MAPPING_ERROR;
+}
+
+/* Unmap [@dma_addr, +@size) (granule-aligned after alignment) strictly or lazily. */
+static void iommu_dma_unmap(struct sio_device *dev, struct iommu_domain *domain,
+			    dma_addr_t dma_addr, size_t size)
+{
+	struct iommu_dma_cookie *cookie = dma_cookie(domain);
+	struct iommu_iotlb_gather gather;
+	struct iova_domain *iovad;
+	size_t iova_off, unmapped;
+	bool lazy;
+
+	if (WARN_ON(!cookie))
+		return;
+	iovad = &cookie->iovad;
+	iova_off = iova_offset(iovad, dma_addr);
+	dma_addr -= iova_off;
+	size = iova_align(iovad, size + iova_off);
+
+	/* The mode follows the type at each unmap (sysfs DMA -> DMA-FQ). */
+	lazy = READ_ONCE(domain->type) == IOMMU_DOMAIN_DMA_FQ &&
+	       dma_cookie_fq_up(cookie, dev);
+	iommu_iotlb_gather_init(&gather);
+	gather.queued = lazy;
+
+	unmapped = dma_unmap_fast(domain, dma_addr, size, &gather);
+	if (WARN(unmapped != size, "dma-iommu: unmapped %#zx of %#zx at %#llx",
+		 unmapped, size, (unsigned long long)dma_addr))
+		return; /* leak the IOVA rather than hand out a live one */
+
+	if (!lazy) {
+		iommu_iotlb_sync(domain, &gather);
+		free_iova_fast(iovad, iova_pfn(iovad, dma_addr),
+			       size >> iova_shift(iovad));
+		atomic_long_inc_return(&cookie->strict_unmaps);
+	} else {
+		/*
+		 * A queued gather needs no sync: the flush queue's
+		 * flush_iotlb_all covers it.  Drivers that gathered anyway
+		 * get their (cheap) sync so their bookkeeping stays paired.
+		 */
+		if (gather.start <= gather.end)
+			iommu_iotlb_sync(domain, &gather);
+		queue_iova(&cookie->fq, iova_pfn(iovad, dma_addr),
+			   size >> iova_shift(iovad), NULL);
+		atomic_long_inc_return(&cookie->lazy_unmaps);
+	}
+	atomic_long_inc_return(&cookie->unmaps);
+}
+
+/* The 1:1 path: check the mask (no bounce buffering here). */
+static dma_addr_t dma_direct_map(struct sio_device *dev, phys_addr_t phys,
+				 size_t size)
+{
+	if (phys + size - 1 < phys || phys + size - 1 > dma_get_mask(dev)) {
+		dev_err(dev,
+			"DMA addr %#llx+%#zx beyond mask %#llx (no bounce buffers)",
+			(unsigned long long)phys, size,
+			(unsigned long long)dma_get_mask(dev));
+		return DMA_MAPPING_ERROR;
+	}
+	return phys;
+}
+
+/**
+ * dma_map_phys() - map [@phys, @phys + @size) for @dev
+ * @dev: the device
+ * @phys: physical address
+ * @size: bytes
+ * @dir: direction
+ *
+ * Context: may sleep.  Return: DMA address or DMA_MAPPING_ERROR.
+ */
+dma_addr_t dma_map_phys(struct sio_device *dev, phys_addr_t phys, size_t size,
+			enum dma_data_direction dir)
+{
+	struct iommu_domain *domain;
+	int prot = dma_dir_to_prot(dir);
+
+	if (!dev || !size || WARN_ON(!prot))
+		return DMA_MAPPING_ERROR;
+	domain = dma_dev_domain(dev);
+	if (!domain)
+		return dma_direct_map(dev, phys, size);
+	return iommu_dma_map(dev, domain, phys, size, prot);
+}
+
+/**
+ * dma_unmap_phys() - undo dma_map_phys()
+ * @dev: the device
+ * @addr: the DMA address it returned
+ * @size: the size it was given
+ * @dir: the direction it was given
+ *
+ * Context: may sleep (flush-queue bring-up, a full queue's flush).
+ */
+void dma_unmap_phys(struct sio_device *dev, dma_addr_t addr, size_t size,
+		    enum dma_data_direction dir)
+{
+	struct iommu_domain *domain;
+
+	if (!dev || WARN_ON(addr == DMA_MAPPING_ERROR || !size))
+		return;
+	domain = dma_dev_domain(dev);
+	if (domain)
+		iommu_dma_unmap(dev, domain, addr, size);
+}
+
+/**
+ * dma_map_single() - map a host pointer into the machine's RAM for @dev
+ * @dev: the device
+ * @cpu_addr: host pointer into RAM
+ * @size: bytes
+ * @dir: direction
+ *
+ * Context: may sleep.  Return: DMA address or DMA_MAPPING_ERROR.
+ */
+dma_addr_t dma_map_single(struct sio_device *dev, void *cpu_addr, size_t size,
+			  enum dma_data_direction dir)
+{
+	struct sio_phys_mem *mem;
+	phys_addr_t phys;
+
+	if (!dev || !dev->machine || !cpu_addr)
+		return DMA_MAPPING_ERROR;
+	mem = READ_ONCE(dev->machine->mem);
+	if (!mem)
+		return DMA_MAPPING_ERROR;
+	phys = sio_virt_to_phys(mem, cpu_addr);
+	if (!phys || !sio_phys_range_valid(mem, phys, size)) {
+		dev_err(dev, "dma_map_single of a buffer outside machine RAM");
+		return DMA_MAPPING_ERROR;
+	}
+	return dma_map_phys(dev, phys, size, dir);
+}
+
+/**
+ * dma_unmap_single() - undo dma_map_single()
+ * @dev: the device
+ * @addr: DMA address
+ * @size: bytes
+ * @dir: direction
+ *
+ * Context: as dma_unmap_phys().
+ */
+void dma_unmap_single(struct sio_device *dev, dma_addr_t addr, size_t size,
+		      enum dma_data_direction dir)
+{
+	dma_unmap_phys(dev, addr, size, dir);
+}
+
+/* Bytes of IOVA segment @s takes in an IOMMU-mapped list. */
+static size_t sg_iova_len(struct iova_domain *iovad,
+			  const struct sio_scatterlist *s)
+{
+	return iova_align(iovad, iova_offset(iovad, s->phys) + s->length);
+}
+
+static int iommu_dma_map_sg(struct sio_device *dev, struct iommu_domain *domain,
+			    struct sio_scatterlist *sg, int nents, int prot)
+{
+	struct iommu_dma_cookie *cookie;
+	struct iova_domain *iovad;
+	dma_addr_t iova, cur;
+	size_t total = 0;
+	int i, out;
+
+	cookie = dma_dev_cookie(dev, domain);
+	if (IS_ERR(cookie))
+		return 0;
+	if (iommu_deferred_attach(dev, domain))
+		goto err_count;
+	iovad = &cookie->iovad;
+	for (i = 0; i < nents; i++) {
+		if (!sg[i].length)
+			goto err_count;
+		total += sg_iova_len(iovad, &sg[i]);
+	}
+	iova = dma_alloc_iova(cookie, dev, total, dma_get_mask(dev));
+	if (!iova)
+		goto err_count;
+
+	/* Back to back in one IOVA range, each segment mapped on its own. */
+	for (i = 0, cur = iova; i < nents; i++) {
+		size_t off = iova_offset(iovad, sg[i].phys);
+		size_t len = sg_iova_len(iovad, &sg[i]);
+
+		if (iommu_map(domain, cur, sg[i].phys - off, len, prot,
+			      GFP_ATOMIC))
+			goto err_unmap;
+		cur += len;
+	}
+
+	/* DMA segments: merge where one ends and the next starts on a granule. */
+	out = 0;
+	for (i = 0, cur = iova; i < nents; i++) {
+		size_t off = iova_offset(iovad, sg[i].phys);
+		dma_addr_t end;
+
+		if (i) {
+			end = sg[out].dma_address + sg[out].dma_length;
+			if (!off && end == cur && !iova_offset(iovad, end) &&
+			    (u64)sg[out].dma_length + sg[i].length <=
+				    UINT_MAX) {
+				sg[out].dma_length += sg[i].length;
+				cur += sg_iova_len(iovad, &sg[i]);
+				continue;
+			}
+			out++;
+		}
+		sg[out].dma_address = cur + off;
+		sg[out].dma_length = sg[i].length;
+		cur += sg_iova_len(iovad, &sg[i]);
+	}
+	for (i = out + 1; i < nents; i++) {
+		sg[i].dma_address = DMA_MAPPING_ERROR;
+		sg[i].dma_length = 0;
+	}
+	atomic_long_inc_return(&cookie->maps);
+	return out + 1;
+
+err_unmap:
+	if (cur > iova) {
+		struct iommu_iotlb_gather gather;
+
+		iommu_iotlb_gather_init(&gather);
+		dma_unmap_fast(domain, iova, cur - iova, &gather);
+		iommu_iotlb_sync(domain, &gather);
+	}
+	free_iova_fast(iovad, iova_pfn(iovad, iova),
+		       total >> iova_shift(iovad));
+err_count:
+	atomic_long_inc_return(&cookie->map_failures);
+	return 0;
+}
+
+/**
+ * dma_map_sg() - map a scatter-gather list (one IOVA range behind an IOMMU)
+ * @dev: the device
+ * @sg: the segments
+ * @nents: how many
+ * @dir: direction
+ *
+ * Context: may sleep.  Return: DMA segments (>= 1) or 0 on failure.
+ */
+int dma_map_sg(struct sio_device *dev, struct sio_scatterlist *sg, int nents,
+	       enum dma_data_direction dir)
+{
+	struct iommu_domain *domain;
+	int prot = dma_dir_to_prot(dir), i;
+
+	if (!dev || !sg || nents <= 0 || WARN_ON(!prot))
+		return 0;
+	domain = dma_dev_domain(dev);
+	if (domain)
+		return iommu_dma_map_sg(dev, domain, sg, nents, prot);
+	for (i = 0; i < nents; i++) {
+		if (!sg[i].length)
+			return 0;
+		sg[i].dma_address =
+			dma_direct_map(dev, sg[i].phys, sg[i].length);
+		if (sg[i].dma_address == DMA_MAPPING_ERROR)
+			return 0;
+		sg[i].dma_length = sg[i].length;
+	}
+	return nents;
+}
+
+/**
+ * dma_unmap_sg() - undo dma_map_sg()
+ * @dev: the device
+ * @sg: the list given to dma_map_sg()
+ * @nents: the count given to dma_map_sg() (not its result)
+ * @dir: direction
+ *
+ * Context: as dma_unmap_phys().
+ */
+void dma_unmap_sg(struct sio_device *dev, struct sio_scatterlist *sg, int nents,
+		  enum dma_data_direction dir)
+{
+	struct iommu_dma_cookie *cookie;
+	struct iommu_domain *domain;
+	size_t total = 0;
+	int i;
+
+	if (!dev || !sg || nents <= 0)
+		return;
+	domain = dma_dev_domain(dev);
+	if (!domain)
+		return;
+	cookie = dma_cookie(domain);
+	if (WARN_ON(!cookie))
+		return;
+	for (i = 0; i < nents; i++)
+		total += sg_iova_len(&cookie->iovad, &sg[i]);
+	iommu_dma_unmap(dev, domain,
+			iova_align_down(&cookie->iovad, sg[0].dma_address),
+			total);
+}
+
+/**
+ * dma_alloc_coherent() - zeroed RAM mapped read/write for @dev
+ * @dev: the device
+ * @size: bytes
+ * @dma_handle: DMA address out
+ * @gfp: allocation flags
+ *
+ * Context: may sleep.  Return: host pointer or NULL.
+ */
+void *dma_alloc_coherent(struct sio_device *dev, size_t size,
+			 dma_addr_t *dma_handle, gfp_t gfp)
+{
+	struct sio_phys_mem *mem;
+	unsigned int order;
+	dma_addr_t dma;
+	u64 pa;
+
+	if (!dev || !dev->machine || !size || !dma_handle)
+		return NULL;
+	mem = READ_ONCE(dev->machine->mem);
+	if (!mem)
+		return NULL;
+	order = sio_phys_order_for_size(size);
+	if (order > mem->max_order)
+		return NULL;
+	if (sio_phys_alloc_pages(mem, order, gfp, &pa))
+		return NULL;
+	dma = dma_map_phys(dev, pa, ALIGN(size, PAGE_SIZE), DMA_BIDIRECTIONAL);
+	if (dma == DMA_MAPPING_ERROR) {
+		sio_phys_free_pages(mem, pa, order);
+		return NULL;
+	}
+	*dma_handle = dma;
+	return sio_phys_to_virt(mem, pa, size);
+}
+
+/**
+ * dma_free_coherent() - undo dma_alloc_coherent()
+ * @dev: the device
+ * @size: the size given to it
+ * @cpu_addr: the pointer it returned
+ * @dma_handle: the DMA address it returned
+ *
+ * Context: may sleep.
+ */
+void dma_free_coherent(struct sio_device *dev, size_t size, void *cpu_addr,
+		       dma_addr_t dma_handle)
+{
+	struct sio_phys_mem *mem;
+	u64 pa;
+
+	if (!dev || !dev->machine || !cpu_addr || !size)
+		return;
+	mem = READ_ONCE(dev->machine->mem);
+	if (WARN_ON(!mem))
+		return;
+	pa = sio_virt_to_phys(mem, cpu_addr);
+	if (WARN_ON(!pa))
+		return;
+	dma_unmap_phys(dev, dma_handle, ALIGN(size, PAGE_SIZE),
+		       DMA_BIDIRECTIONAL);
+	sio_phys_free_pages(mem, pa, sio_phys_order_for_size(size));
+}
+
+/* ---- public wrappers (include/softiommu/dma.h) ---- */
+
+/**
+ * sio_dma_map() - public dma_map_phys()
+ * @dev: the device
+ * @phys: physical address
+ * @size: bytes
+ * @dir: direction
+ *
+ * Context: may sleep.  Return: DMA address or SIO_DMA_MAPPING_ERROR.
+ */
+uint64_t sio_dma_map(struct sio_device *dev, uint64_t phys, size_t size,
+		     enum sio_dma_direction dir)
+{
+	return dma_map_phys(dev, phys, size, (enum dma_data_direction)dir);
+}
+
+/**
+ * sio_dma_unmap() - public dma_unmap_phys()
+ * @dev: the device
+ * @dma: DMA address from sio_dma_map()
+ * @size: its size
+ * @dir: its direction
+ *
+ * Context: may sleep.
+ */
+void sio_dma_unmap(struct sio_device *dev, uint64_t dma, size_t size,
+		   enum sio_dma_direction dir)
+{
+	dma_unmap_phys(dev, dma, size, (enum dma_data_direction)dir);
+}
+
+/**
+ * sio_dma_alloc_coherent() - public dma_alloc_coherent()
+ * @dev: the device
+ * @size: bytes
+ * @dma: DMA address out
+ * @phys: physical address out (may be NULL)
+ *
+ * Context: may sleep.  Return: host pointer or NULL.
+ */
+void *sio_dma_alloc_coherent(struct sio_device *dev, size_t size, uint64_t *dma,
+			     uint64_t *phys)
+{
+	void *cpu = dma_alloc_coherent(dev, size, dma, GFP_KERNEL);
+
+	if (cpu && phys)
+		*phys = sio_virt_to_phys(dev->machine->mem, cpu);
+	return cpu;
+}
+
+/**
+ * sio_dma_free_coherent() - public dma_free_coherent()
+ * @dev: the device
+ * @size: the size given to sio_dma_alloc_coherent()
+ * @cpu: the pointer it returned
+ * @dma: the DMA address it returned
+ *
+ * Context: may sleep.
+ */
+void sio_dma_free_coherent(struct sio_device *dev, size_t size, void *cpu,
+			   uint64_t dma)
+{
+	dma_free_coherent(dev, size, cpu, dma);
+}

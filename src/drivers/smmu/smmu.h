@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The SMMU IOMMU driver: the driver contract implemented over the software
+ * SMMU hardware model.  This header is what machine assembly and tests use:
+ * create/destroy an instance, reach its hardware, submit a raw command.
+ * Kernel counterpart: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c
+ */
+#ifndef SIO_DRIVERS_SMMU_SMMU_H
+#define SIO_DRIVERS_SMMU_SMMU_H
+
+#include "../../base/base.h"
+#include "../../hw/smmu.h"
+#include <softiommu/iommu-driver.h>
+
+struct sio_machine;
+
+/**
+ * struct smmu_iommu_config - one SMMU instance
+ * @hw: what the hardware implements; @hw.name is ignored (the instance
+ *	name is used).  Fill it with sio_hw_smmu_config_default() and edit.
+ * @cmdq_log2: command queue entries, log2 (0 = 8; clamped to IDR1.CMDQS)
+ * @evtq_log2: event queue entries, log2 (0 = 7; clamped to IDR1.EVTQS)
+ * @check_iotlb: turn the model's IOTLB coherency checker on (strict)
+ */
+struct smmu_iommu_config {
+	struct sio_hw_smmu_config hw;
+	unsigned int cmdq_log2;
+	unsigned int evtq_log2;
+	bool check_iotlb;
+};
+
+/**
+ * smmu_iommu_create() - build an SMMU on @m's memory and register its driver
+ * instance with the IOMMU core
+ * @m: the machine; @m->mem must be set (the model and every table the
+ *	driver writes live there)
+ * @name: instance name, matched against devices' firmware "iommu"
+ * @cfg: the instance; NULL = sio_hw_smmu_config_default(), checker off
+ *
+ * Resets the hardware, reads the ID registers, allocates the stream table
+ * (every entry aborting) and the queues, starts the event thread, enables
+ * translation, then registers (which probes the devices behind it).
+ *
+ * Context: may sleep; takes the core's probe lock and group mutexes.
+ * Return: the instance, ERR_PTR(-EINVAL) (bad arguments, no memory on @m,
+ * hardware without stage 1 or stage 2, unsupported granules),
+ * ERR_PTR(-EEXIST) (name in use), ERR_PTR(-ENOMEM).
+ */
+struct iommu_device *smmu_iommu_create(struct sio_machine *m, const char *name,
+				       const struct smmu_iommu_config *cfg);
+
+/**
+ * smmu_iommu_destroy() - unregister an instance (releasing every device
+ * behind it), stop its event thread, disable and free the hardware
+ * @iommu: from smmu_iommu_create(); NULL/ERR_PTR is a no-op
+ * Context: may sleep.
+ */
+void smmu_iommu_destroy(struct iommu_device *iommu);
+
+/* Return: true if @iommu is an SMMU driver instance.  Context: any. */
+bool smmu_iommu_is(const struct iommu_device *iommu);
+
+/**
+ * smmu_iommu_hw() - the hardware model of an instance (to translate device
+ * transactions, read registers and memory, read statistics)
+ * @iommu: an SMMU instance
+ * Context: any.  Return: the model, or NULL if @iommu is not an SMMU.
+ */
+struct sio_hw_smmu *smmu_iommu_hw(struct iommu_device *iommu);
+
+/**
+ * struct smmu_iommu_stats - driver-side counters (since creation)
+ * @cmds: commands submitted (SYNCs included)
+ * @syncs: CMD_SYNCs submitted
+ * @cmd_errors: illegal commands the hardware refused and the driver skipped
+ * @gerror_irqs: GERROR interrupts
+ * @events: event records consumed by the event thread
+ * @evtq_overflows: event queue overflow episodes seen
+ * @faults_reported: report_iommu_fault() calls
+ */
+struct smmu_iommu_stats {
+	u64 cmds;
+	u64 syncs;
+	u64 cmd_errors;
+	u64 gerror_irqs;
+	u64 events;
+	u64 evtq_overflows;
+	u64 faults_reported;
+};
+
+/* Snapshot the counters.  Context: any. */
+void smmu_iommu_get_stats(struct iommu_device *iommu,
+			  struct smmu_iommu_stats *st);
+
+/**
+ * smmu_iommu_submit_cmd() - submit one raw command, then a CMD_SYNC, through
+ * the driver's command queue (diagnostics and fault injection)
+ * @iommu: an SMMU instance
+ * @cmd0: command word 0 (opcode in bits 7:0)
+ * @cmd1: command word 1
+ *
+ * An illegal command is reported by the hardware (CERROR_ILL); the driver
+ * WARNs, skips it by rewriting its slot with a CMD_SYNC, acknowledges the
+ * error and resumes the queue.
+ *
+ * Context: may sleep; takes the command queue lock.
+ * Return: 0; -EIO if the hardware refused a command (and it was skipped);
+ * -EINVAL if @iommu is not an SMMU.
+ */
+int smmu_iommu_submit_cmd(struct iommu_device *iommu, u64 cmd0, u64 cmd1);
+
+/**
+ * smmu_iommu_flush_events() - wait until the event thread consumed every
+ * event record the hardware queued before this call
+ * @iommu: an SMMU instance
+ * Context: may sleep; not from a fault handler.
+ */
+void smmu_iommu_flush_events(struct iommu_device *iommu);
+
+/**
+ * smmu_dev_attached_domain() - the domain the stream table entries of @dev's
+ * RID were last programmed for (static identity/blocked or a paging domain)
+ * @dev: any device
+ * Context: any thread (takes the instance's streams lock).
+ * Return: the domain, or NULL (not an SMMU master, or never attached).
+ */
+struct iommu_domain *smmu_dev_attached_domain(struct sio_device *dev);
+
+
+#endif /* SIO_DRIVERS_SMMU_SMMU_H */
