@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * softiommu public machine API: build a simulated machine (buses, IOMMU
+ * instances, devices, built-in drivers), poke its virtual sysfs, and run
+ * scenario text against it.  The scenario language is documented in
+ * docs/scenario-language.md.
+ *
+ * THE CALLING THREAD MUST BE AN RCU READER: call sio_rcu_register_thread()
+ * (or be a thread softiommu made) before any function here.
+ */
+#ifndef SOFTIOMMU_MACHINE_H
+#define SOFTIOMMU_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#pragma GCC visibility push(default)
+
+struct sio_machine;
+struct sio_device;
+
+#define SIO_DECL_NAME_LEN	64
+#define SIO_DECL_MAX_IDS	8
+#define SIO_DECL_MAX_RESV	4
+#define SIO_DECL_MAX_DRV_IDS	4
+
+/* struct sio_iommu_decl.flags */
+#define SIO_IOMMU_DECL_NO_IDENTITY	(1u << 0)
+#define SIO_IOMMU_DECL_NO_BLOCKED	(1u << 1)
+#define SIO_IOMMU_DECL_SINGLE_GROUP	(1u << 2)
+#define SIO_IOMMU_DECL_DEFERRED_ATTACH	(1u << 3)
+#define SIO_IOMMU_DECL_LEGACY_DEFAULT	(1u << 4)
+
+/**
+ * struct sio_iommu_decl - an IOMMU instance ("iommu mock smmu0 ...")
+ * @kind: driver kind: "mock" or "mock2" (a second driver, other ops)
+ * @name: instance name, referenced by devices' @iommu
+ * @pgsize_bitmap: page sizes (0 = driver default)
+ * @max_pasids: PASIDs supported (0 = none)
+ * @flags: SIO_IOMMU_DECL_*
+ * @def_domain_type: driver's def_domain_type answer (0, IOMMU_DOMAIN_IDENTITY
+ *                   or IOMMU_DOMAIN_DMA)
+ */
+struct sio_iommu_decl {
+	char kind[16];
+	char name[SIO_DECL_NAME_LEN];
+	unsigned long pgsize_bitmap;
+	unsigned int max_pasids;
+	unsigned int flags;
+	int def_domain_type;
+};
+
+/**
+ * struct sio_resv_decl - a firmware reserved region
+ * @type: enum iommu_resv_type
+ */
+struct sio_resv_decl {
+	uint64_t start;
+	uint64_t length;
+	int type;
+};
+
+/**
+ * struct sio_device_decl - a device and its firmware description
+ * @bus: "pci" or "platform"
+ * @name: device name ("0000:01:00.0")
+ * @compatible: matched against driver ids ("" = none)
+ * @iommu: IOMMU instance the device sits behind ("" = none)
+ * @ids: stream IDs (@num_ids)
+ * @late: the IOMMU learns of the device only at dma_configure (seed 000)
+ * @untrusted: external-facing device (forces a DMA default domain)
+ * @pasid_bits: PASID capability width
+ * @alias: devices with the same alias behind one IOMMU share a group
+ * @resv: reserved regions (@num_resv)
+ */
+struct sio_device_decl {
+	char bus[16];
+	char name[SIO_DECL_NAME_LEN];
+	char compatible[SIO_DECL_NAME_LEN];
+	char iommu[SIO_DECL_NAME_LEN];
+	uint32_t ids[SIO_DECL_MAX_IDS];
+	unsigned int num_ids;
+	bool late;
+	bool untrusted;
+	unsigned int pasid_bits;
+	char alias[SIO_DECL_NAME_LEN];
+	struct sio_resv_decl resv[SIO_DECL_MAX_RESV];
+	unsigned int num_resv;
+};
+
+/**
+ * struct sio_driver_decl - a built-in driver instance
+ * @bus: "pci" or "platform"
+ * @name: driver name (/sys/bus/<bus>/drivers/<name>)
+ * @kind: "dma-api" (a NIC-like driver on the DMA API), "vfio"
+ *        (driver_managed_dma passthrough, user ownership on open), "stub"
+ *        (driver_managed_dma, never claims)
+ * @ids: compatible strings it binds to (@num_ids; none = only through
+ *       driver_override)
+ * @needs: probe returns -EPROBE_DEFER until this device has a driver ("" none)
+ */
+struct sio_driver_decl {
+	char bus[16];
+	char name[SIO_DECL_NAME_LEN];
+	char kind[16];
+	char ids[SIO_DECL_MAX_DRV_IDS][SIO_DECL_NAME_LEN];
+	unsigned int num_ids;
+	char needs[SIO_DECL_NAME_LEN];
+};
+
+/**
+ * sio_machine_create() - a machine with no bus, no IOMMU, no device
+ * @name: for log messages
+ *
+ * Context: may sleep.
+ * Return: the machine or ERR_PTR(-ENOMEM).
+ */
+struct sio_machine *sio_machine_create(const char *name);
+
+/**
+ * sio_machine_destroy() - unbind every driver, remove every device, destroy
+ * the IOMMU instances and buses, and free the machine.  NULL is a no-op.
+ *
+ * Context: may sleep; no other thread may use @m.
+ */
+void sio_machine_destroy(struct sio_machine *m);
+
+/* Each returns 0 or -errno: -EINVAL (bad declaration, unknown kind), -EEXIST
+ * (name taken), -ENODEV (bus not declared), -ENOMEM, or what the device model
+ * or the IOMMU core returned.  Context: may sleep. */
+int sio_machine_add_bus(struct sio_machine *m, const char *kind);
+int sio_machine_add_iommu(struct sio_machine *m,
+			  const struct sio_iommu_decl *decl);
+int sio_machine_add_device(struct sio_machine *m,
+			   const struct sio_device_decl *decl);
+int sio_machine_remove_device(struct sio_machine *m, const char *name);
+int sio_machine_add_driver(struct sio_machine *m,
+			   const struct sio_driver_decl *decl);
+int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
+			      const char *name);
+
+/* True if @kind names a built-in IOMMU driver kind / driver kind. */
+bool sio_machine_iommu_kind_known(const char *kind);
+bool sio_machine_driver_kind_known(const char *kind);
+
+/* Virtual sysfs access by absolute path.  Return: bytes or -errno. */
+ssize_t sio_machine_sysfs_read(struct sio_machine *m, const char *path,
+			       char *buf, size_t len);
+ssize_t sio_machine_sysfs_write(struct sio_machine *m, const char *path,
+				const char *buf, size_t len);
+
+/* ---- scenarios ---- */
+
+/* struct sio_scn_opts.flags */
+#define SIO_SCN_QUIET		(1u << 0)	/* only failures and summary */
+#define SIO_SCN_SILENT		(1u << 1)	/* nothing at all (--json) */
+#define SIO_SCN_NO_SUMMARY	(1u << 2)
+#define SIO_SCN_DMESG		(1u << 3)	/* print the whole log at the end */
+#define SIO_SCN_VIRTUAL_CLOCK	(1u << 4)	/* +1us per message (golden output) */
+#define SIO_SCN_NO_ECHO		(1u << 5)	/* do not echo "$ command" lines */
+
+/**
+ * struct sio_scn_opts - how a scenario is run
+ * @out: transcript stream (NULL = stdout)
+ * @flags: SIO_SCN_*
+ */
+struct sio_scn_opts {
+	FILE *out;
+	unsigned int flags;
+};
+
+/** struct sio_scn_failure - one failed expect or runtime error */
+struct sio_scn_failure {
+	unsigned int line;
+	char *message;
+};
+
+/**
+ * struct sio_scn_result - what running a scenario gave
+ * @status: 0 all good, 1 a failed expect / runtime error / unexpected WARN,
+ *          2 malformed scenario
+ * @lines: source lines; @commands: commands run
+ * @expects_passed, @expects_failed: expect forms
+ * @warns: WARNs fired; @unexpected_warns: those no expect accounted for
+ * @failures: @num_failures entries (release with sio_scn_result_release())
+ * @parse_error: "FILE:LINE:COL: error: ..." when @status is 2
+ */
+struct sio_scn_result {
+	int status;
+	unsigned int lines;
+	unsigned int commands;
+	unsigned int expects_passed;
+	unsigned int expects_failed;
+	unsigned long warns;
+	unsigned long unexpected_warns;
+	struct sio_scn_failure *failures;
+	unsigned int num_failures;
+	char parse_error[512];
+};
+
+/**
+ * sio_machine_run_scenario() - parse @buf and run it against @m
+ * @m: the machine (usually fresh from sio_machine_create())
+ * @name: file name used in messages
+ * @buf, @len: the scenario text
+ * @opts: output options (NULL = defaults)
+ * @res: filled; release with sio_scn_result_release()
+ *
+ * Resets the log and the WARN counters first.
+ * Context: may sleep.
+ * Return: @res->status.
+ */
+int sio_machine_run_scenario(struct sio_machine *m, const char *name,
+			     const char *buf, size_t len,
+			     const struct sio_scn_opts *opts,
+			     struct sio_scn_result *res);
+/* Same, reading the file @path (-errno if it cannot be read). */
+int sio_machine_run_scenario_file(struct sio_machine *m, const char *path,
+				  const struct sio_scn_opts *opts,
+				  struct sio_scn_result *res);
+void sio_scn_result_release(struct sio_scn_result *res);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOFTIOMMU_MACHINE_H */

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Machine assembly internals: what sio_machine.user_state points at.
+ */
+#ifndef SIO_MACHINE_MACHINE_PRIV_H
+#define SIO_MACHINE_MACHINE_PRIV_H
+
+#include <softiommu/machine.h>
+#include <softiommu/iommu-driver.h>
+#include "../dev/device.h"
+#include "../endpoints/endpoints.h"
+#include "machine-smmu.h"
+
+struct machine_iommu_kind;
+struct sio_nic_dma;
+
+/*
+ * An IOMMU instance the machine created.  @debugfs is
+ * /sys/kernel/debug/iommu/<name> (SMMU instances only), removed before the
+ * instance is destroyed; @iotlb_random records the replacement policy for
+ * the iotlb file.
+ */
+struct machine_iommu {
+	const struct machine_iommu_kind *kind;
+	struct iommu_device *iommu;
+	char name[SIO_NAME_LEN];
+	struct sio_sysfs_node *debugfs;
+	bool iotlb_random;
+	struct list_head node;
+};
+
+/*
+ * A device the machine created: the wrapper frees itself on release.
+ * @nic_dma: the DMA rings the "dma-api" driver kind set up at probe when
+ * the machine has memory (owned by the bound driver; under the device lock).
+ */
+struct machine_dev {
+	struct sio_device dev;
+	struct sio_nic_dma *nic_dma;
+	struct list_head node;
+};
+
+/* A built-in driver instance. */
+struct machine_driver {
+	struct sio_driver drv;
+	struct sio_driver_decl decl;
+	const char *ids[SIO_DECL_MAX_DRV_IDS + 1];
+	struct sio_nic_driver_cfg nic_cfg;
+	struct list_head node;
+};
+
+/*
+ * struct machine_state - sio_machine.user_state
+ * @lock: protects the lists (not the objects); a leaf lock, never held
+ *        while calling into the device model or the IOMMU core
+ */
+struct machine_state {
+	struct mutex lock;
+	struct sio_bus *buses[2];		/* pci, platform */
+	struct list_head iommus;
+	struct list_head devices;		/* in add order */
+	struct list_head drivers;		/* in registration order */
+	struct sio_sysfs_node *debugfs_iommu;	/* /sys/kernel/debug/iommu */
+};
+
+static inline struct machine_state *machine_state(struct sio_machine *m)
+{
+	return m->user_state;
+}
+
+/* Bus of kind @kind ("pci"/"platform") if declared, else NULL. */
+struct sio_bus *sio_machine_bus(struct sio_machine *m, const char *kind);
+
+/*
+ * sio_machine_for_each_device() - call @fn for every device the machine
+ * created, with a reference held, until it returns non-zero.
+ * Context: may sleep; @fn is called without the machine lock.
+ */
+int sio_machine_for_each_device(struct sio_machine *m, void *data,
+				int (*fn)(struct sio_device *dev, void *data));
+
+/* Find the group with id @id.  Return: referenced group or NULL. */
+struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id);
+
+/* Default RAM of a machine that needs memory and declared none. */
+#define MACHINE_MEM_DEFAULT_SIZE	(256ULL << 20)
+#define MACHINE_MEM_DEFAULT_BASE	0x40000000ULL
+
+/**
+ * sio_machine_add_memory() - give @m its RAM ("memory SIZE [base=ADDR]")
+ * @m: the machine
+ * @base: first physical address (0 = MACHINE_MEM_DEFAULT_BASE)
+ * @size: bytes (multiple of 4 KiB, > 0)
+ *
+ * Context: may sleep; before the first SMMU or DMA user.
+ * Return: 0, -EEXIST (the machine already has memory), -EINVAL (bad size
+ * or base), -ENOMEM.
+ */
+int sio_machine_add_memory(struct sio_machine *m, u64 base, u64 size);
+
+/* Create the default memory if @m has none.  Return: 0 or -errno. */
+int sio_machine_ensure_memory(struct sio_machine *m);
+
+/**
+ * sio_machine_add_iommu_opts() - sio_machine_add_iommu() with the options
+ * of an SMMU declaration
+ * @m: the machine
+ * @decl: kind and name (mock options ignored for an SMMU)
+ * @smmu: SMMU options, or NULL for the defaults
+ *
+ * Context: may sleep.  Return: as sio_machine_add_iommu().
+ */
+int sio_machine_add_iommu_opts(struct sio_machine *m,
+			       const struct sio_iommu_decl *decl,
+			       const struct machine_smmu_opts *smmu);
+
+/*
+ * The IOMMU instance @dev's firmware description names.  Return: the
+ * instance or NULL.  Instances live until sio_machine_destroy().
+ * Context: takes the machine lock.
+ */
+struct machine_iommu *sio_machine_dev_iommu(struct sio_machine *m,
+					    struct sio_device *dev);
+
+/* Wait until every SMMU event thread logged what the hardware queued. */
+void sio_machine_flush_iommu_events(struct sio_machine *m);
+
+/* ---- machine-smmu.c: the "smmu" IOMMU kind ---- */
+struct iommu_device *machine_smmu_create(struct sio_machine *m,
+					 const struct sio_iommu_decl *decl,
+					 const struct machine_smmu_opts *opts,
+					 struct machine_iommu *mi);
+void machine_smmu_destroy(struct machine_iommu *mi);
+bool machine_iommu_is_smmu(const struct machine_iommu *mi);
+
+#endif /* SIO_MACHINE_MACHINE_PRIV_H */

@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Machine assembly: turns declarations (buses, IOMMU instances, devices with
+ * their firmware description, built-in drivers) into device-model and IOMMU
+ * objects, and tears everything down again without leaks.  The IOMMU driver
+ * kinds and the driver kinds are explicit tables below.
+ */
+#include <string.h>
+#include "machine-priv.h"
+#include "../bus/bus.h"
+#include "../drivers/mock/mock.h"
+#include "../drivers/smmu/smmu.h"
+#include "../user/vfio.h"
+#include "../endpoints/dma-endpoints.h"
+#include "../hw/mem.h"
+
+/* ---- IOMMU driver kinds (add new drivers here) ---- */
+
+/*
+ * @create gets the SMMU options of the declaration (NULL for defaults) and
+ * the instance record (for per-instance files); @destroy undoes it.
+ */
+struct machine_iommu_kind {
+	const char *name;
+	struct iommu_device *(*create)(struct sio_machine *m,
+				       const struct machine_iommu_kind *kind,
+				       const struct sio_iommu_decl *decl,
+				       const struct machine_smmu_opts *smmu,
+				       struct machine_iommu *mi);
+	void (*destroy)(struct machine_iommu *mi);
+	unsigned int mock_flags;
+};
+
+static struct iommu_device *mock_kind_create(struct sio_machine *m,
+					     const struct machine_iommu_kind *kind,
+					     const struct sio_iommu_decl *decl,
+					     const struct machine_smmu_opts *smmu,
+					     struct machine_iommu *mi)
+{
+	struct mock_iommu_config cfg = {
+		.pgsize_bitmap = decl->pgsize_bitmap,
+		.max_pasids = decl->max_pasids,
+		.flags = kind->mock_flags,
+		.def_domain_type = decl->def_domain_type,
+	};
+
+	(void)smmu;
+	(void)mi;
+	if (decl->flags & SIO_IOMMU_DECL_NO_IDENTITY)
+		cfg.flags |= MOCK_IOMMU_F_NO_IDENTITY;
+	if (decl->flags & SIO_IOMMU_DECL_NO_BLOCKED)
+		cfg.flags |= MOCK_IOMMU_F_NO_BLOCKED;
+	if (decl->flags & SIO_IOMMU_DECL_SINGLE_GROUP)
+		cfg.flags |= MOCK_IOMMU_F_SINGLE_GROUP;
+	if (decl->flags & SIO_IOMMU_DECL_DEFERRED_ATTACH)
+		cfg.flags |= MOCK_IOMMU_F_DEFERRED_ATTACH;
+	if (decl->flags & SIO_IOMMU_DECL_LEGACY_DEFAULT)
+		cfg.flags |= MOCK_IOMMU_F_LEGACY_DEFAULT;
+	return mock_iommu_create(m, decl->name, &cfg);
+}
+
+static void mock_kind_destroy(struct machine_iommu *mi)
+{
+	mock_iommu_destroy(mi->iommu);
+}
+
+static struct iommu_device *smmu_kind_create(struct sio_machine *m,
+					     const struct machine_iommu_kind *kind,
+					     const struct sio_iommu_decl *decl,
+					     const struct machine_smmu_opts *smmu,
+					     struct machine_iommu *mi)
+{
+	(void)kind;
+	return machine_smmu_create(m, decl, smmu, mi);
+}
+
+static const struct machine_iommu_kind machine_iommu_kinds[] = {
+	{ "mock", mock_kind_create, mock_kind_destroy, 0 },
+	{ "mock2", mock_kind_create, mock_kind_destroy, MOCK_IOMMU_F_ALT_DRIVER },
+	{ "smmu", smmu_kind_create, machine_smmu_destroy, 0 },
+};
+
+bool machine_iommu_is_smmu(const struct machine_iommu *mi)
+{
+	return mi->kind == &machine_iommu_kinds[2];
+}
+
+static const struct machine_iommu_kind *iommu_kind_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(machine_iommu_kinds); i++)
+		if (!strcmp(machine_iommu_kinds[i].name, name))
+			return &machine_iommu_kinds[i];
+	return NULL;
+}
+
+bool sio_machine_iommu_kind_known(const char *kind)
+{
+	return kind && iommu_kind_find(kind);
+}
+
+/* ---- driver kinds (add new built-in drivers here) ---- */
+
+struct machine_driver_kind {
+	const char *name;
+	int (*probe)(struct sio_device *dev);
+	void (*remove)(struct sio_device *dev);
+	bool driver_managed_dma;
+};
+
+static void machine_dev_release(struct sio_device *dev);
+
+/* Our wrapper of @dev, or NULL for a device the machine did not create. */
+static struct machine_dev *to_machine_dev(struct sio_device *dev)
+{
+	return dev->release == machine_dev_release ?
+		container_of(dev, struct machine_dev, dev) : NULL;
+}
+
+/*
+ * The "dma-api" kind: the NIC-like driver's probe, plus its DMA rings
+ * (src/endpoints/nic-dma.c) when the machine has memory, so that scenarios
+ * can move packets ("nic rx/tx").  Without memory nothing changes: the
+ * mock-only scenarios see exactly the old driver.
+ */
+static int machine_nic_probe(struct sio_device *dev)
+{
+	struct machine_dev *md = to_machine_dev(dev);
+	struct sio_nic_stats st;
+	struct sio_nic_dma *nic;
+	int ret;
+
+	ret = sio_nic_probe(dev);
+	if (ret || !md || !dev->machine->mem)
+		return ret;
+	/* The endpoint driver may already have set its rings up itself. */
+	if (!sio_nic_get_stats(dev, &st))
+		return 0;
+	nic = sio_nic_dma_create(dev, NULL);
+	if (IS_ERR(nic)) {
+		dev_err(dev, "cannot set up DMA rings: %s",
+			sio_errno_name((int)PTR_ERR(nic)));
+		sio_nic_remove(dev);
+		return (int)PTR_ERR(nic);
+	}
+	md->nic_dma = nic;
+	return 0;
+}
+
+static void machine_nic_remove(struct sio_device *dev)
+{
+	struct machine_dev *md = to_machine_dev(dev);
+
+	if (md && md->nic_dma) {
+		sio_nic_dma_destroy(md->nic_dma);
+		md->nic_dma = NULL;
+	}
+	sio_nic_remove(dev);
+}
+
+static const struct machine_driver_kind machine_driver_kinds[] = {
+	{ "dma-api", machine_nic_probe, machine_nic_remove, false },
+	{ "vfio", sio_vfio_probe, sio_vfio_remove, true },
+	{ "stub", sio_stub_probe, sio_stub_remove, true },
+};
+
+static const struct machine_driver_kind *driver_kind_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(machine_driver_kinds); i++)
+		if (!strcmp(machine_driver_kinds[i].name, name))
+			return &machine_driver_kinds[i];
+	return NULL;
+}
+
+bool sio_machine_driver_kind_known(const char *kind)
+{
+	return kind && driver_kind_find(kind);
+}
+
+/* ---- machine ---- */
+
+/**
+ * sio_machine_create() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: the machine or ERR_PTR(-ENOMEM).
+ */
+struct sio_machine *sio_machine_create(const char *name)
+{
+	struct machine_state *st;
+	struct sio_machine *m;
+	int ret;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&st->lock);
+	INIT_LIST_HEAD(&st->iommus);
+	INIT_LIST_HEAD(&st->devices);
+	INIT_LIST_HEAD(&st->drivers);
+
+	m = sio_machine_alloc(name ? name : "softiommu");
+	if (IS_ERR_OR_NULL(m)) {
+		ret = m ? (int)PTR_ERR(m) : -ENOMEM;
+		goto free_state;
+	}
+	m->user_state = st;
+	ret = iommu_subsys_init(m);
+	if (ret)
+		goto free_machine;
+	return m;
+
+free_machine:
+	sio_machine_free(m);
+free_state:
+	mutex_destroy(&st->lock);
+	kfree(st);
+	return ERR_PTR(ret);
+}
+
+static int bus_index(const char *kind)
+{
+	if (!strcmp(kind, "pci"))
+		return 0;
+	if (!strcmp(kind, "platform"))
+		return 1;
+	return -1;
+}
+
+struct sio_bus *sio_machine_bus(struct sio_machine *m, const char *kind)
+{
+	int i = kind ? bus_index(kind) : -1;
+
+	return i < 0 ? NULL : machine_state(m)->buses[i];
+}
+
+int sio_machine_add_bus(struct sio_machine *m, const char *kind)
+{
+	static const struct sio_bus_type *const types[] = {
+		&sio_pci_bus_type, &sio_platform_bus_type,
+	};
+	struct machine_state *st = machine_state(m);
+	struct sio_bus *bus;
+	int i = kind ? bus_index(kind) : -1;
+	int ret;
+
+	if (i < 0)
+		return -EINVAL;
+	if (st->buses[i])
+		return -EEXIST;
+	bus = sio_bus_register(m, types[i]);
+	if (IS_ERR_OR_NULL(bus))
+		return bus ? (int)PTR_ERR(bus) : -ENOMEM;
+	ret = iommu_bus_init(bus);
+	if (ret) {
+		sio_bus_unregister(bus);
+		return ret;
+	}
+	st->buses[i] = bus;
+	return 0;
+}
+
+int sio_machine_add_iommu(struct sio_machine *m,
+			  const struct sio_iommu_decl *decl)
+{
+	return sio_machine_add_iommu_opts(m, decl, NULL);
+}
+
+int sio_machine_add_iommu_opts(struct sio_machine *m,
+			       const struct sio_iommu_decl *decl,
+			       const struct machine_smmu_opts *smmu)
+{
+	struct machine_state *st = machine_state(m);
+	const struct machine_iommu_kind *kind = iommu_kind_find(decl->kind);
+	struct machine_iommu *mi, *pos;
+	struct iommu_device *iommu;
+
+	if (!kind || !decl->name[0])
+		return -EINVAL;
+	mutex_lock(&st->lock);
+	list_for_each_entry(pos, &st->iommus, node) {
+		if (!strcmp(pos->name, decl->name)) {
+			mutex_unlock(&st->lock);
+			return -EEXIST;
+		}
+	}
+	mutex_unlock(&st->lock);
+
+	mi = kzalloc(sizeof(*mi), GFP_KERNEL);
+	if (!mi)
+		return -ENOMEM;
+	mi->kind = kind;
+	snprintf(mi->name, sizeof(mi->name), "%s", decl->name);
+	iommu = kind->create(m, kind, decl, smmu, mi);
+	if (IS_ERR_OR_NULL(iommu)) {
+		kfree(mi);
+		return iommu ? (int)PTR_ERR(iommu) : -ENOMEM;
+	}
+	mi->iommu = iommu;
+	mutex_lock(&st->lock);
+	list_add_tail(&mi->node, &st->iommus);
+	mutex_unlock(&st->lock);
+	return 0;
+}
+
+static void machine_dev_release(struct sio_device *dev)
+{
+	kfree(container_of(dev, struct machine_dev, dev));
+}
+
+int sio_machine_add_device(struct sio_machine *m,
+			   const struct sio_device_decl *decl)
+{
+	struct machine_state *st = machine_state(m);
+	struct sio_bus *bus = sio_machine_bus(m, decl->bus);
+	struct sio_device *old;
+	struct machine_dev *md;
+	unsigned int i;
+	int ret;
+
+	if (!bus)
+		return -ENODEV;
+	if (!decl->name[0] || decl->num_ids > SIO_FW_MAX_IDS ||
+	    decl->num_resv > SIO_FW_MAX_RESV)
+		return -EINVAL;
+	old = sio_machine_find_device(m, decl->name);
+	if (old) {
+		sio_put_device(old);
+		return -EEXIST;
+	}
+	md = kzalloc(sizeof(*md), GFP_KERNEL);
+	if (!md)
+		return -ENOMEM;
+	sio_device_initialize(&md->dev, bus, decl->name);
+	md->dev.release = machine_dev_release;
+	snprintf(md->dev.compatible, sizeof(md->dev.compatible), "%s",
+		 decl->compatible);
+	snprintf(md->dev.fw.iommu, sizeof(md->dev.fw.iommu), "%s", decl->iommu);
+	snprintf(md->dev.fw.alias, sizeof(md->dev.fw.alias), "%s", decl->alias);
+	for (i = 0; i < decl->num_ids; i++)
+		md->dev.fw.ids[i] = decl->ids[i];
+	md->dev.fw.num_ids = decl->num_ids;
+	md->dev.fw.late = decl->late;
+	md->dev.fw.pasid_bits = decl->pasid_bits;
+	for (i = 0; i < decl->num_resv; i++) {
+		md->dev.fw.resv[i].start = decl->resv[i].start;
+		md->dev.fw.resv[i].length = decl->resv[i].length;
+		md->dev.fw.resv[i].type = decl->resv[i].type;
+		md->dev.fw.resv[i].prot = IOMMU_READ | IOMMU_WRITE;
+	}
+	md->dev.fw.num_resv = decl->num_resv;
+	md->dev.untrusted = decl->untrusted;
+
+	ret = sio_device_add(&md->dev);
+	if (ret) {
+		sio_put_device(&md->dev);	/* frees @md */
+		return ret;
+	}
+	mutex_lock(&st->lock);
+	list_add_tail(&md->node, &st->devices);
+	mutex_unlock(&st->lock);
+	return 0;
+}
+
+int sio_machine_remove_device(struct sio_machine *m, const char *name)
+{
+	struct machine_state *st = machine_state(m);
+	struct machine_dev *md, *found = NULL;
+
+	mutex_lock(&st->lock);
+	list_for_each_entry(md, &st->devices, node) {
+		if (!strcmp(md->dev.name, name)) {
+			found = md;
+			list_del(&md->node);
+			break;
+		}
+	}
+	mutex_unlock(&st->lock);
+	if (!found)
+		return -ENODEV;
+	sio_device_unregister(&found->dev);
+	return 0;
+}
+
+int sio_machine_add_driver(struct sio_machine *m,
+			   const struct sio_driver_decl *decl)
+{
+	struct machine_state *st = machine_state(m);
+	const struct machine_driver_kind *kind = driver_kind_find(decl->kind);
+	struct sio_bus *bus = sio_machine_bus(m, decl->bus);
+	struct machine_driver *md;
+	unsigned int i;
+	int ret;
+
+	if (!kind || !decl->name[0] || decl->num_ids > SIO_DECL_MAX_DRV_IDS)
+		return -EINVAL;
+	if (!bus)
+		return -ENODEV;
+	if (sio_driver_find(bus, decl->name))
+		return -EEXIST;
+	md = kzalloc(sizeof(*md), GFP_KERNEL);
+	if (!md)
+		return -ENOMEM;
+	md->decl = *decl;
+	for (i = 0; i < decl->num_ids; i++)
+		md->ids[i] = md->decl.ids[i];
+	/* A DMA-API driver without ids binds to devices compatible with its name. */
+	if (!i && !kind->driver_managed_dma)
+		md->ids[i++] = md->decl.name;
+	md->ids[i] = NULL;
+	snprintf(md->nic_cfg.needs, sizeof(md->nic_cfg.needs), "%s",
+		 decl->needs);
+	md->drv.name = md->decl.name;
+	md->drv.ids = md->ids;
+	md->drv.probe = kind->probe;
+	md->drv.remove = kind->remove;
+	md->drv.driver_managed_dma = kind->driver_managed_dma;
+	md->drv.owner_data = &md->nic_cfg;
+
+	ret = sio_driver_register(bus, &md->drv);
+	if (ret) {
+		kfree(md);
+		return ret;
+	}
+	mutex_lock(&st->lock);
+	list_add_tail(&md->node, &st->drivers);
+	mutex_unlock(&st->lock);
+	return 0;
+}
+
+int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
+			      const char *name)
+{
+	struct machine_state *st = machine_state(m);
+	struct machine_driver *md, *found = NULL;
+
+	mutex_lock(&st->lock);
+	list_for_each_entry(md, &st->drivers, node) {
+		if ((!bus || !strcmp(md->decl.bus, bus)) &&
+		    !strcmp(md->decl.name, name)) {
+			found = md;
+			list_del(&md->node);
+			break;
+		}
+	}
+	mutex_unlock(&st->lock);
+	if (!found)
+		return -ENODEV;
+	sio_driver_unregister(&found->drv);
+	kfree(found);
+	return 0;
+}
+
+int sio_machine_for_each_device(struct sio_machine *m, void *data,
+				int (*fn)(struct sio_device *dev, void *data))
+{
+	struct machine_state *st = machine_state(m);
+	struct sio_device **devs = NULL;
+	struct machine_dev *md;
+	unsigned int n = 0, i;
+	int ret = 0;
+
+	/* Snapshot with references, so @fn runs without the machine lock. */
+	mutex_lock(&st->lock);
+	list_for_each_entry(md, &st->devices, node)
+		n++;
+	devs = kcalloc(n ? n : 1, sizeof(*devs), GFP_KERNEL);
+	if (!devs) {
+		mutex_unlock(&st->lock);
+		return -ENOMEM;
+	}
+	i = 0;
+	list_for_each_entry(md, &st->devices, node)
+		devs[i++] = sio_get_device(&md->dev);
+	mutex_unlock(&st->lock);
+	for (i = 0; i < n; i++) {
+		if (!ret)
+			ret = fn(devs[i], data);
+		sio_put_device(devs[i]);
+	}
+	kfree(devs);
+	return ret;
+}
+
+struct find_group_arg {
+	int id;
+	struct iommu_group *group;
+};
+
+static int find_group_fn(struct sio_device *dev, void *data)
+{
+	struct find_group_arg *a = data;
+	struct iommu_group *g = iommu_group_get(dev);
+
+	if (!g)
+		return 0;
+	if (iommu_group_id(g) == a->id) {
+		a->group = g;
+		return 1;
+	}
+	iommu_group_put(g);
+	return 0;
+}
+
+struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id)
+{
+	struct find_group_arg a = { .id = id };
+
+	sio_machine_for_each_device(m, &a, find_group_fn);
+	return a.group;
+}
+
+int sio_machine_add_memory(struct sio_machine *m, u64 base, u64 size)
+{
+	struct sio_phys_mem *mem;
+
+	if (!base)
+		base = MACHINE_MEM_DEFAULT_BASE;
+	if (!size || (size & (SIO_PHYS_FRAME_SIZE - 1)) ||
+	    (base & (SIO_PHYS_FRAME_SIZE - 1)) || base + size < base)
+		return -EINVAL;
+	if (m->mem)
+		return -EEXIST;
+	mem = sio_phys_mem_create(base, size);
+	if (IS_ERR_OR_NULL(mem))
+		return mem ? (int)PTR_ERR(mem) : -ENOMEM;
+	/* Set once, before any IOMMU or endpoint reads it (device.h). */
+	m->mem = mem;
+	pr_info("Memory: %lluK at %#llx", (unsigned long long)(size >> 10),
+		(unsigned long long)base);
+	return 0;
+}
+
+int sio_machine_ensure_memory(struct sio_machine *m)
+{
+	if (m->mem)
+		return 0;
+	return sio_machine_add_memory(m, MACHINE_MEM_DEFAULT_BASE,
+				      MACHINE_MEM_DEFAULT_SIZE);
+}
+
+struct machine_iommu *sio_machine_dev_iommu(struct sio_machine *m,
+					    struct sio_device *dev)
+{
+	struct machine_state *st = machine_state(m);
+	struct machine_iommu *mi, *found = NULL;
+
+	if (!dev->fw.iommu[0])
+		return NULL;
+	mutex_lock(&st->lock);
+	list_for_each_entry(mi, &st->iommus, node) {
+		if (!strcmp(mi->name, dev->fw.iommu)) {
+			found = mi;
+			break;
+		}
+	}
+	mutex_unlock(&st->lock);
+	return found;
+}
+
+void sio_machine_flush_iommu_events(struct sio_machine *m)
+{
+	struct machine_state *st = machine_state(m);
+	struct machine_iommu *mi;
+
+	/*
+	 * Without the machine lock: smmu_iommu_flush_events() sleeps and the
+	 * lock is a leaf.  Instances are only removed by sio_machine_destroy()
+	 * and only added by declarations, on the thread that runs the scenario
+	 * (the caller).
+	 */
+	list_for_each_entry(mi, &st->iommus, node)
+		if (machine_iommu_is_smmu(mi))
+			smmu_iommu_flush_events(mi->iommu);
+}
+
+ssize_t sio_machine_sysfs_read(struct sio_machine *m, const char *path,
+			       char *buf, size_t len)
+{
+	if (!m || !path || !buf)
+		return -EINVAL;
+	return sio_sysfs_read(m->sysfs, path, buf, len);
+}
+
+ssize_t sio_machine_sysfs_write(struct sio_machine *m, const char *path,
+				const char *buf, size_t len)
+{
+	if (!m || !path || !buf)
+		return -EINVAL;
+	return sio_sysfs_write(m->sysfs, path, buf, len);
+}
+
+/**
+ * sio_machine_destroy() - see include/softiommu/machine.h
+ * Context: may sleep.
+ */
+void sio_machine_destroy(struct sio_machine *m)
+{
+	struct machine_state *st;
+	struct machine_driver *drv;
+	struct machine_iommu *mi;
+	struct machine_dev *md;
+	int i;
+
+	if (IS_ERR_OR_NULL(m))
+		return;
+	st = machine_state(m);
+	sio_wait_for_device_probe(m);
+	/* Unregistering a driver unbinds its devices (remove, dma_cleanup). */
+	while (!list_empty(&st->drivers)) {
+		drv = list_last_entry(&st->drivers, struct machine_driver, node);
+		list_del(&drv->node);
+		sio_driver_unregister(&drv->drv);
+		kfree(drv);
+	}
+	while (!list_empty(&st->devices)) {
+		md = list_last_entry(&st->devices, struct machine_dev, node);
+		list_del(&md->node);
+		sio_device_unregister(&md->dev);
+	}
+	while (!list_empty(&st->iommus)) {
+		mi = list_last_entry(&st->iommus, struct machine_iommu, node);
+		list_del(&mi->node);
+		mi->kind->destroy(mi);
+		kfree(mi);
+	}
+	if (st->debugfs_iommu)
+		sio_sysfs_remove(st->debugfs_iommu);
+	/* The core unhooks its bus notifiers: before the buses go. */
+	iommu_subsys_exit(m);
+	for (i = ARRAY_SIZE(st->buses) - 1; i >= 0; i--)
+		if (st->buses[i])
+			sio_bus_unregister(st->buses[i]);
+	m->user_state = NULL;
+	/* Last: every IOMMU table and device buffer lived in it. */
+	if (m->mem) {
+		sio_phys_mem_destroy(m->mem);
+		m->mem = NULL;
+	}
+	sio_machine_free(m);
+	mutex_destroy(&st->lock);
+	kfree(st);
+}

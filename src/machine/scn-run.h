@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Scenario interpreter internals shared by scn-run.c (core loop, named
+ * objects, declarations, vfio/domain operations), scn-shell.c (shell-like
+ * commands) and scn-expect.c (expect forms).
+ */
+#ifndef SIO_MACHINE_SCN_RUN_H
+#define SIO_MACHINE_SCN_RUN_H
+
+#include "scn-priv.h"
+#include "machine-priv.h"
+#include <softiommu/iommu.h>
+
+enum {
+	SCN_OBJ_DOMAIN,		/* "domain alloc ... as NAME" */
+	SCN_OBJ_COOKIE,		/* an ownership cookie; its address is the cookie */
+	SCN_OBJ_GROUP_CLAIM,	/* vfio open-group, to release at the end */
+	SCN_OBJ_WARN_FUNC,	/* WARNs accounted for by "expect warn N in F" */
+	SCN_OBJ_DMA_MAP,	/* "dma map DEV as NAME": $NAME is the IOVA */
+	SCN_OBJ_MEM,		/* "memory alloc as NAME": $NAME is the PA */
+};
+
+/* A named object of the scenario (only the interpreter thread uses them). */
+struct scn_obj {
+	struct list_head node;
+	int type;
+	char name[SIO_NAME_LEN];
+	struct iommu_domain *domain;
+	struct sio_device *dev;		/* referenced: device it was attached to */
+	struct iommu_group *group;	/* referenced */
+	unsigned long count;
+	/* SCN_OBJ_DMA_MAP (@dev referenced) and SCN_OBJ_MEM: */
+	u64 iova;			/* the DMA address (DMA_MAP) */
+	u64 phys;			/* the buffer in machine RAM */
+	u64 size;			/* bytes mapped / asked for */
+	unsigned int order;		/* of the page allocation */
+	int dir;			/* enum dma_data_direction (DMA_MAP) */
+	bool mapped;			/* DMA_MAP: not unmapped yet ($NAME
+					 * stays usable after "dma unmap") */
+};
+
+/*
+ * struct sio_scn_ctx - interpreter state for one scenario.  Used by one
+ * thread only (the one running the scenario), so it has no lock.
+ */
+struct sio_scn_ctx {
+	struct sio_machine *m;
+	struct sio_scn_opts opts;
+	FILE *out;
+	char name[256];
+	unsigned int line;		/* line being run */
+	unsigned int lines;
+	unsigned int commands;
+	unsigned int passed, failed;
+	int last_err;			/* errno of the previous operation */
+	unsigned long log_start;	/* log seq at scenario start */
+	unsigned long dmesg_start;	/* moved by dmesg -c / -C */
+	unsigned long warns_accounted;
+	char pending[400];		/* an op error an expect may account for */
+	unsigned int pending_line;
+	bool malformed;
+	bool oom;
+	char parse_error[512];
+	struct sio_scn_failure *failures;
+	unsigned int nfail;
+	struct list_head objs;		/* struct scn_obj */
+	/* the last device DMA (dma read/write, nic rx/tx) */
+	bool dma_done;
+	int dma_ret;
+	char dma_event[32];		/* "F_TRANSLATION"..., "" none seen */
+	u8 *read_buf;			/* the last "dma read" (@read_len) */
+	size_t read_len;
+};
+
+void scn_out(struct sio_scn_ctx *ctx, const char *fmt, ...) __printf(2, 3);
+void scn_fail(struct sio_scn_ctx *ctx, const char *fmt, ...) __printf(2, 3);
+void scn_op_error(struct sio_scn_ctx *ctx, int err, const char *fmt, ...)
+	__printf(3, 4);
+void scn_print_log_since(struct sio_scn_ctx *ctx, unsigned long seq);
+struct scn_obj *scn_obj_find(struct sio_scn_ctx *ctx, int type,
+			     const char *name);
+void scn_obj_del(struct scn_obj *o);
+struct scn_obj *scn_obj_add(struct sio_scn_ctx *ctx, int type,
+			    const char *name);
+struct sio_device *scn_get_device(struct sio_scn_ctx *ctx, const char *name);
+const char *scn_domain_desc(struct sio_scn_ctx *ctx, struct iommu_domain *d,
+			    const struct sio_iommu_group_info *info,
+			    char *buf, size_t len);
+
+void scn_run_shell(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+
+/* scn-dma.c: memory, dma, nic commands, their expects, and cleanup. */
+bool scn_resolve(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
+		 int idx, u64 *out);
+void scn_run_memory(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+void scn_run_dma(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+void scn_run_nic(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+void scn_expect_dma(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+void scn_expect_pass(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+void scn_expect_fail(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
+		     const char *fmt, ...) __printf(3, 4);
+/* Undo DMA mappings and free buffers (before domains are freed). */
+void scn_release_dma_objects(struct sio_scn_ctx *ctx);
+
+/* scn-pgtable.c: "pgtable dump". */
+void scn_run_pgtable(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+void scn_run_expect(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+
+#endif /* SIO_MACHINE_SCN_RUN_H */
