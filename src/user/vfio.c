@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * VFIO-like passthrough driver kinds and user DMA ownership on top of the
+ * IOMMU core's ownership API (spec §3).
+ * Kernel counterpart: drivers/vfio/vfio_main.c, drivers/vfio/group.c,
+ *                    drivers/pci/pci-stub.c
+ */
+#include "vfio.h"
+#include <softiommu/iommu.h>
+
+/*
+ * Per bound device; dev->driver_data.  Every field is protected by the
+ * device lock (device_lock), which nests outside the IOMMU group mutex.
+ */
+struct sio_vfio_device {
+	struct sio_device *dev;
+	bool open;
+	void *cookie;
+	struct iommu_domain *domain;	/* user paging domain, while attached */
+};
+
+/**
+ * sio_vfio_probe() - bind the passthrough driver (driver_managed_dma)
+ * @dev: the device
+ *
+ * The bus dma_configure did not count a default-domain use: ownership is
+ * claimed only when a user opens the device.
+ * Context: device lock held.  Return: 0 or -ENOMEM.
+ */
+int sio_vfio_probe(struct sio_device *dev)
+{
+	struct sio_vfio_device *vdev = kzalloc(sizeof(*vdev), GFP_KERNEL);
+
+	if (!vdev)
+		return -ENOMEM;
+	vdev->dev = dev;
+	dev->driver_data = vdev;
+	dev_info(dev, "vfio: ready for user ownership");
+	return 0;
+}
+
+static void vfio_detach_locked(struct sio_vfio_device *vdev)
+{
+	struct iommu_group *group = iommu_group_get(vdev->dev);
+
+	if (group) {
+		iommu_detach_group(vdev->domain, group);
+		iommu_group_put(group);
+	}
+	iommu_domain_free(vdev->domain);
+	vdev->domain = NULL;
+}
+
+static void vfio_close_locked(struct sio_vfio_device *vdev)
+{
+	if (vdev->domain)
+		vfio_detach_locked(vdev);
+	iommu_device_release_dma_owner(vdev->dev);
+	vdev->open = false;
+	vdev->cookie = NULL;
+	dev_info(vdev->dev, "vfio: user ownership released");
+}
+
+/**
+ * sio_vfio_remove() - unbind; a device still open is closed first (the real
+ * VFIO waits for the user to close instead)
+ * Context: device lock held.
+ */
+void sio_vfio_remove(struct sio_device *dev)
+{
+	struct sio_vfio_device *vdev = dev->driver_data;
+
+	if (!vdev)
+		return;
+	if (vdev->open) {
+		dev_warn(dev, "vfio: unbound while open, closing the user's device");
+		vfio_close_locked(vdev);
+	}
+	dev->driver_data = NULL;
+	kfree(vdev);
+}
+
+/* pci-stub: driver_managed_dma, binds to keep other drivers off the device. */
+int sio_stub_probe(struct sio_device *dev)
+{
+	dev_info(dev, "claimed by %s", dev->driver ? dev->driver->name : "stub");
+	return 0;
+}
+
+void sio_stub_remove(struct sio_device *dev)
+{
+}
+
+/* Return the vfio state of @dev with its device lock held, or ERR_PTR. */
+static struct sio_vfio_device *vfio_lock(struct sio_device *dev)
+{
+	sio_device_lock(dev);
+	if (!dev->driver || dev->driver->probe != sio_vfio_probe ||
+	    !dev->driver_data) {
+		sio_device_unlock(dev);
+		return ERR_PTR(-ENODEV);
+	}
+	return dev->driver_data;
+}
+
+int sio_vfio_open(struct sio_device *dev, void *cookie)
+{
+	struct sio_vfio_device *vdev = vfio_lock(dev);
+	int ret;
+
+	if (IS_ERR(vdev))
+		return (int)PTR_ERR(vdev);
+	if (vdev->open) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	ret = iommu_device_claim_dma_owner(dev, cookie);
+	if (ret) {
+		dev_info(dev, "vfio: claiming DMA ownership failed: %s",
+			 sio_errno_name(ret));
+		goto unlock;
+	}
+	vdev->open = true;
+	vdev->cookie = cookie;
+	dev_info(dev, "vfio: opened, user owns DMA");
+unlock:
+	sio_device_unlock(dev);
+	return ret;
+}
+
+int sio_vfio_close(struct sio_device *dev)
+{
+	struct sio_vfio_device *vdev = vfio_lock(dev);
+	int ret = 0;
+
+	if (IS_ERR(vdev))
+		return (int)PTR_ERR(vdev);
+	if (!vdev->open)
+		ret = -EBADF;
+	else
+		vfio_close_locked(vdev);
+	sio_device_unlock(dev);
+	return ret;
+}
+
+int sio_vfio_attach(struct sio_device *dev)
+{
+	struct sio_vfio_device *vdev = vfio_lock(dev);
+	struct iommu_group *group;
+	struct iommu_domain *domain;
+	int ret;
+
+	if (IS_ERR(vdev))
+		return (int)PTR_ERR(vdev);
+	ret = -EBADF;
+	if (!vdev->open)
+		goto unlock;
+	ret = -EBUSY;
+	if (vdev->domain)
+		goto unlock;
+	ret = -ENODEV;
+	group = iommu_group_get(dev);
+	if (!group)
+		goto unlock;
+	domain = iommu_paging_domain_alloc(dev);
+	if (IS_ERR(domain)) {
+		ret = (int)PTR_ERR(domain);
+		goto put_group;
+	}
+	ret = iommu_attach_group(domain, group);
+	if (ret) {
+		iommu_domain_free(domain);
+		goto put_group;
+	}
+	vdev->domain = domain;
+	dev_info(dev, "vfio: user paging domain attached");
+put_group:
+	iommu_group_put(group);
+unlock:
+	sio_device_unlock(dev);
+	return ret;
+}
+
+int sio_vfio_detach(struct sio_device *dev)
+{
+	struct sio_vfio_device *vdev = vfio_lock(dev);
+	int ret = 0;
+
+	if (IS_ERR(vdev))
+		return (int)PTR_ERR(vdev);
+	if (!vdev->open)
+		ret = -EBADF;
+	else if (!vdev->domain)
+		ret = -ENOENT;
+	else
+		vfio_detach_locked(vdev);
+	sio_device_unlock(dev);
+	return ret;
+}
+
+int sio_vfio_map(struct sio_device *dev, unsigned long iova, u64 paddr,
+		 size_t size, int prot)
+{
+	struct sio_vfio_device *vdev = vfio_lock(dev);
+	int ret;
+
+	if (IS_ERR(vdev))
+		return (int)PTR_ERR(vdev);
+	if (!vdev->open)
+		ret = -EBADF;
+	else if (!vdev->domain)
+		ret = -ENOENT;
+	else
+		ret = iommu_map(vdev->domain, iova, paddr, size, prot,
+				GFP_KERNEL);
+	sio_device_unlock(dev);
+	return ret;
+}
+
+int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size)
+{
+	struct sio_vfio_device *vdev = vfio_lock(dev);
+	int ret;
+
+	if (IS_ERR(vdev))
+		return (int)PTR_ERR(vdev);
+	if (!vdev->open)
+		ret = -EBADF;
+	else if (!vdev->domain)
+		ret = -ENOENT;
+	else
+		ret = iommu_unmap(vdev->domain, iova, size) ? 0 : -ENOENT;
+	sio_device_unlock(dev);
+	return ret;
+}
+
+struct iommu_domain *sio_vfio_user_domain(struct sio_device *dev)
+{
+	struct sio_vfio_device *vdev = vfio_lock(dev);
+	struct iommu_domain *d;
+
+	if (IS_ERR(vdev))
+		return NULL;
+	d = vdev->open ? vdev->domain : NULL;
+	sio_device_unlock(dev);
+	return d;
+}
+
+int sio_vfio_group_open(struct iommu_group *group, void *cookie)
+{
+	int ret = iommu_group_claim_dma_owner(group, cookie);
+
+	if (!ret)
+		pr_info("vfio: iommu group %d: opened, user owns DMA",
+			iommu_group_id(group));
+	return ret;
+}
+
+void sio_vfio_group_close(struct iommu_group *group)
+{
+	iommu_group_release_dma_owner(group);
+	pr_info("vfio: iommu group %d: user ownership released",
+		iommu_group_id(group));
+}
