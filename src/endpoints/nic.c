@@ -12,7 +12,6 @@
 /* Per bound device. */
 struct sio_nic {
 	struct sio_device *dev;
-	unsigned int ring_entries;
 	struct sio_nic_dma *dma;	/* rings and buffers; NULL without RAM */
 };
 
@@ -68,7 +67,6 @@ int sio_nic_probe(struct sio_device *dev)
 	if (!nic)
 		return -ENOMEM;
 	nic->dev = dev;
-	nic->ring_entries = 256;
 	/* A machine without RAM (mock-only scenarios) has no DMA to do. */
 	if (dev->machine->mem) {
 		nic->dma = sio_nic_dma_create(dev, NULL);
@@ -80,8 +78,8 @@ int sio_nic_probe(struct sio_device *dev)
 		}
 	}
 	dev->driver_data = nic;
-	dev_info(dev, "up: %u-entry rings, DMA API through the %s domain",
-		 nic->ring_entries, nic_domain_kind(dev));
+	dev_info(dev, "up: DMA API through the %s domain",
+		 nic_domain_kind(dev));
 	return 0;
 }
 
