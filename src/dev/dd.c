@@ -61,11 +61,44 @@ void sio_deferred_probe_del(struct sio_device *dev)
  */
 void sio_deferred_probe_trigger(struct sio_machine *m)
 {
+	bool held;
+
 	mutex_lock(&m->lock);
 	m->deferred_trigger_count++;
 	list_splice_tail_init(&m->deferred, &m->deferred_active);
+	held = m->deferred_hold > 0;
+	if (held)
+		m->deferred_held_trigger = true;
 	mutex_unlock(&m->lock);
-	queue_work(m->deferred_wq, &m->deferred_work);
+	if (!held)
+		queue_work(m->deferred_wq, &m->deferred_work);
+}
+
+/*
+ * Hold deferred-probe retries while an attach loop (driver registration,
+ * bus rescan) runs, and queue one retry at its end if any bind asked for
+ * it.  The kernel queues at once and lets the retries race the rest of the
+ * loop; holding them keeps a simulated boot deterministic (same log order
+ * every run) without changing what ends up bound.
+ */
+static void deferred_probe_hold(struct sio_machine *m)
+{
+	mutex_lock(&m->lock);
+	m->deferred_hold++;
+	mutex_unlock(&m->lock);
+}
+
+static void deferred_probe_release(struct sio_machine *m)
+{
+	bool queue;
+
+	mutex_lock(&m->lock);
+	queue = --m->deferred_hold == 0 && m->deferred_held_trigger;
+	if (queue)
+		m->deferred_held_trigger = false;
+	mutex_unlock(&m->lock);
+	if (queue)
+		queue_work(m->deferred_wq, &m->deferred_work);
 }
 
 /**
@@ -411,7 +444,13 @@ out_unlock:
  */
 int sio_driver_attach(struct sio_driver *drv)
 {
-	return sio_bus_for_each_dev(drv->bus, drv, __driver_attach);
+	struct sio_machine *m = drv->bus->machine;
+	int ret;
+
+	deferred_probe_hold(m);
+	ret = sio_bus_for_each_dev(drv->bus, drv, __driver_attach);
+	deferred_probe_release(m);
+	return ret;
 }
 
 /* Context: device lock held. */

@@ -87,6 +87,9 @@ struct sio_device {
 	struct dev_iommu *iommu;		/* under the probe lock / group mutex */
 	struct iommu_group *iommu_group;	/* set at probe, cleared at release */
 	bool dma_use_counted;			/* divergence: see docs/divergences.md */
+	/* Device DMA port (src/hw/dma-port.c): a type-stable entry published
+	 * with a release store, NULL = none; see sio_dev_get_dma_port(). */
+	struct sio_dma_port_ent *dma_port;
 
 	struct list_head bus_node;		/* on bus->devices, under bus lock */
 	struct list_head deferred_node;		/* on machine->deferred, under its lock */
@@ -218,6 +221,13 @@ struct sio_machine {
 	/* private to the device model */
 	struct list_head deferred_active;	/* being retried; under @lock */
 	unsigned int deferred_trigger_count;	/* under @lock */
+	/*
+	 * Nesting count of driver/bus attach loops in progress, and whether a
+	 * trigger arrived meanwhile; under @lock.  Retries wait until the loop
+	 * is over, so one registration's binds never race its own retries.
+	 */
+	unsigned int deferred_hold;
+	bool deferred_held_trigger;
 	struct sio_sysfs_node *bus_kobj;	/* /sys/bus */
 	struct sio_sysfs_node *devices_kobj;	/* /sys/devices */
 	struct sio_sysfs_node *kernel_kobj;	/* /sys/kernel */

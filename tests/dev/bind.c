@@ -6,6 +6,7 @@
  * order, reference counting.
  */
 #include "dev-test.h"
+#include "base/completion.h"
 
 #define MAX_DEVS 8
 
@@ -288,6 +289,66 @@ TEST_F(dev, deferred_probe_retried_on_bind)
 	sio_wait_for_device_probe(self->m);
 	EXPECT_EQ(&self->drv, w->driver);
 	EXPECT_FALSE(on_deferred_list(self->m, w));
+}
+
+/*
+ * A driver registration binding several devices retries deferred devices
+ * once, after its whole attach loop: the waiter's retry never interleaves
+ * with the provider's binds, so a simulated boot logs the same order on
+ * every run.  p1's probe opens a window for an early retry: it waits (at
+ * most 200 ms, not a timing assertion) for the waiter to probe, which can
+ * only happen there if retries are not held.
+ */
+static struct completion waiter_probed;
+
+static int waiter_probe_signal(struct sio_device *dev)
+{
+	int ret = waiter_probe(dev);
+
+	if (!ret)
+		complete(&waiter_probed);
+	return ret;
+}
+
+static int provider_probe_window(struct sio_device *dev)
+{
+	int ret = provider_probe(dev);
+
+	if (!strcmp(dev->name, "p1"))
+		wait_for_completion_timeout(&waiter_probed, 200);
+	return ret;
+}
+
+TEST_F(dev, deferred_retry_waits_for_the_attach_loop)
+{
+	struct sio_device *w;
+
+	provider_ready = false;
+	init_completion(&waiter_probed);
+	self->drv = (struct sio_driver){ .name = "waiter", .ids = waiter_ids,
+					 .probe = waiter_probe_signal };
+	self->drv2 = (struct sio_driver){ .name = "provider",
+					  .ids = provider_ids,
+					  .probe = provider_probe_window };
+	ASSERT_EQ(0, sio_driver_register(self->bus, &self->drv));
+	w = add_dev(_metadata, self, 0, self->bus, "w0", "acme,waiter", NULL);
+	add_dev(_metadata, self, 1, self->bus, "p0", "acme,provider", NULL);
+	add_dev(_metadata, self, 2, self->bus, "p1", "acme,provider", NULL);
+	add_dev(_metadata, self, 3, self->bus, "p2", "acme,provider", NULL);
+	ev_clear();
+	ASSERT_EQ(0, sio_driver_register(self->bus, &self->drv2));
+	sio_wait_for_device_probe(self->m);
+	EXPECT_EQ(&self->drv, w->driver);
+	EXPECT_STREQ("dma_configure(provider), BIND_DRIVER, "
+		     "provider_probe(p0), BOUND_DRIVER, "
+		     "dma_configure(provider), BIND_DRIVER, "
+		     "provider_probe(p1), BOUND_DRIVER, "
+		     "dma_configure(provider), BIND_DRIVER, "
+		     "provider_probe(p2), BOUND_DRIVER, "
+		     "dma_configure(waiter), BIND_DRIVER, "
+		     "waiter_probe(w0), BOUND_DRIVER",
+		     ev_str());
+	destroy_completion(&waiter_probed);
 }
 
 TEST_F(dev, deferred_probe_explicit_trigger)
