@@ -14,10 +14,11 @@ static int worker_fn(void *data)
 	rcu_read_lock();	/* registered for us */
 	rcu_read_unlock();
 	complete(&ready);
-	while (!sio_kthread_should_stop()) {
+	/* At least one pass, however soon the stop comes (no scheduling race). */
+	do {
 		loops++;
 		sio_kthread_sleep_ms(1000);
-	}
+	} while (!sio_kthread_should_stop());
 	return 42 + (int)(long)data;
 }
 
