@@ -374,19 +374,22 @@ struct iommu_domain *iommu_driver_get_domain_for_dev(struct sio_device *dev)
 
 /*
  * iommu_get_dma_domain() - the default domain of @dev's group
- * Context: takes the group mutex.  Return: the domain or NULL.
+ *
+ * Lockless, as in the kernel: the DMA API calls it on every map and unmap,
+ * and while a driver is bound (the only time the DMA API may run) the
+ * default domain cannot change: the sysfs type switch needs owner_cnt == 0
+ * and DMA->DMA-FQ flips the type in place.  Pairs with the release stores
+ * in iommu_setup_default_domain().
+ *
+ * Context: any.  Return: the domain or NULL.
  */
 struct iommu_domain *iommu_get_dma_domain(struct sio_device *dev)
 {
 	struct iommu_group *group = dev ? READ_ONCE(dev->iommu_group) : NULL;
-	struct iommu_domain *domain;
 
 	if (!group)
 		return NULL;
-	mutex_lock(&group->mutex);
-	domain = group->default_domain;
-	mutex_unlock(&group->mutex);
-	return domain;
+	return smp_load_acquire(&group->default_domain);
 }
 
 static void *iommu_make_pasid_array_entry(struct iommu_domain *domain,

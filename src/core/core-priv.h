@@ -118,6 +118,8 @@ struct iommu_group {
 	 * only takes xa_lock.
 	 */
 	struct xarray pasid_array;
+	/* Written under @mutex with release; read lockless (acquire) by
+	 * iommu_get_dma_domain(). */
 	struct iommu_domain *default_domain;
 	struct iommu_domain *blocking_domain;
 	struct iommu_domain *domain;

@@ -211,7 +211,8 @@ int iommu_setup_default_domain(struct iommu_group *group, int target_type)
 	}
 
 	/* Set before attaching: deferred-attach devices compare against it. */
-	group->default_domain = dom;
+	/* Published for lockless iommu_get_dma_domain() readers. */
+	smp_store_release(&group->default_domain, dom);
 	if (!group->domain) {
 		/* Drivers must not fail the first attach of a new group. */
 		ret = __iommu_group_set_domain_internal(
@@ -245,7 +246,7 @@ err_restore_domain:
 err_restore_def_domain:
 	if (old_dom) {
 		iommu_domain_free(dom);
-		group->default_domain = old_dom;
+		smp_store_release(&group->default_domain, old_dom);
 	}
 	return ret;
 }

@@ -167,7 +167,7 @@ static void iommu_deinit_device(struct sio_device *dev)
 	if (list_empty(&group->devices)) {
 		if (group->default_domain) {
 			iommu_domain_free(group->default_domain);
-			group->default_domain = NULL;
+			smp_store_release(&group->default_domain, NULL);
 		}
 		if (group->blocking_domain) {
 			iommu_domain_free(group->blocking_domain);
