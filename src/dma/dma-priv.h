@@ -17,8 +17,27 @@
 struct iova *__iova_find(struct iova_domain *iovad, unsigned long pfn);
 void __iova_remove(struct iova_domain *iovad, struct iova *iova);
 
+/* Several adjacent ranges at once (iova.c); see its kernel-doc. */
+int alloc_iova_block(struct iova_domain *iovad, unsigned long size,
+		     unsigned long limit_pfn, struct iova **nodes,
+		     unsigned int n);
+
 /* Range caches (iova-rcache.c). */
 void free_iova_rcaches(struct iova_domain *iovad);
+
+/**
+ * free_iova_fast_slot() - free_iova_fast() into CPU slot @slot's cache
+ * @iovad: the allocator
+ * @pfn: first pfn of the range
+ * @size: its size in granules
+ * @slot: CPU slot (taken modulo the number of slots)
+ *
+ * For a flush queue releasing, from any CPU, what another CPU queued: the
+ * range goes back where that CPU will allocate it again.
+ * Context: any; takes the slot's cache lock (or the tree lock).
+ */
+void free_iova_fast_slot(struct iova_domain *iovad, unsigned long pfn,
+			 unsigned long size, unsigned int slot);
 
 /**
  * sio_dma_nr_cpu_slots() - how many "per-CPU" slots per-CPU arrays get

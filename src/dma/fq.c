@@ -17,9 +17,16 @@ static bool fq_full(const struct iova_fq *q)
 	return ((q->tail + 1) & q->mod_mask) == q->head;
 }
 
-static void fq_release_entry(struct iommu_dma_fq *fq, struct iova_fq_entry *e)
+static void fq_release_entry(struct iommu_dma_fq *fq, struct iova_fq *q,
+			     struct iova_fq_entry *e)
 {
-	fq->ops->release(fq->cookie, e->iova_pfn, e->pages, &e->freelist);
+	if (fq->ops->release_slot)
+		fq->ops->release_slot(fq->cookie,
+				      (unsigned int)(q - fq->queues),
+				      e->iova_pfn, e->pages, &e->freelist);
+	else
+		fq->ops->release(fq->cookie, e->iova_pfn, e->pages,
+				 &e->freelist);
 	if (WARN_ON(!list_empty(&e->freelist)))
 		INIT_LIST_HEAD(&e->freelist); /* leaked by @release */
 }
@@ -37,7 +44,7 @@ static void __fq_ring_free(struct iommu_dma_fq *fq, struct iova_fq *q)
 
 		if (e->counter >= finished)
 			break;
-		fq_release_entry(fq, e);
+		fq_release_entry(fq, q, e);
 		q->head = (q->head + 1) & q->mod_mask;
 	}
 }
@@ -130,7 +137,8 @@ int iommu_dma_init_fq(struct iommu_dma_fq *fq,
 
 	if (iommu_dma_fq_ready(fq))
 		return 0;
-	if (WARN_ON(!ops || !ops->flush_iotlb_all || !ops->release))
+	if (WARN_ON(!ops || !ops->flush_iotlb_all ||
+		    (!ops->release && !ops->release_slot)))
 		return -EINVAL;
 	size = opts && opts->size ?
 		       opts->size :
@@ -194,7 +202,7 @@ void iommu_dma_free_fq(struct iommu_dma_fq *fq)
 		spin_lock(&q->lock);
 		for (; q->head != q->tail;
 		     q->head = (q->head + 1) & q->mod_mask)
-			fq_release_entry(fq, &q->entries[q->head]);
+			fq_release_entry(fq, q, &q->entries[q->head]);
 		spin_unlock(&q->lock);
 	}
 	fq_queues_free(fq->queues, fq->nr_queues);

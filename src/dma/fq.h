@@ -32,11 +32,18 @@
  *	(typically free_iova_fast() and the page-table page allocator) and
  *	leave @freelist empty.  Called with the ring lock held; must not
  *	sleep or call back into the flush queue.
+ * @release_slot: optional; used instead of @release when set.  The same,
+ *	plus the CPU slot whose ring held the entry, so a flush run on
+ *	another CPU (the timeout work) can give the range back to the cache
+ *	of the CPU that queued it rather than to its own.
  */
 struct iommu_dma_fq_ops {
 	void (*flush_iotlb_all)(void *cookie);
 	void (*release)(void *cookie, unsigned long iova_pfn,
 			unsigned long pages, struct list_head *freelist);
+	void (*release_slot)(void *cookie, unsigned int slot,
+			     unsigned long iova_pfn, unsigned long pages,
+			     struct list_head *freelist);
 };
 
 /* Zeroed fields take the defaults above. */
@@ -64,6 +71,7 @@ struct iova_fq {
 	unsigned int head, tail; /* one slot kept empty */
 	unsigned int mod_mask; /* entries - 1 */
 	struct iova_fq_entry *entries;
+	char pad[64]; /* rings of two CPUs never share a cache line */
 };
 
 /*

@@ -285,9 +285,12 @@ static void swap_mags(struct iova_cpu_rcache *cpu_rcache)
 	cpu_rcache->prev = tmp;
 }
 
-/* False if there was no room: the caller frees @pfn to the tree. */
+/*
+ * Into CPU slot @slot's cache.  False if there was no room: the caller
+ * frees @pfn to the tree.
+ */
 static bool iova_rcache_insert(struct iova_domain *iovad, unsigned long pfn,
-			       unsigned long size)
+			       unsigned long size, unsigned int slot)
 {
 	unsigned int log_size = order_base_2(size);
 	struct iova_cpu_rcache *cpu_rcache;
@@ -298,8 +301,7 @@ static bool iova_rcache_insert(struct iova_domain *iovad, unsigned long pfn,
 	if (!iovad->rcaches || log_size >= IOVA_RANGE_CACHE_MAX_SIZE)
 		return false;
 	rcache = &iovad->rcaches[log_size];
-	cpu_rcache =
-		&rcache->cpu_rcaches[sio_dma_cpu_slot(iovad->nr_cpu_slots)];
+	cpu_rcache = &rcache->cpu_rcaches[slot % iovad->nr_cpu_slots];
 
 	spin_lock(&cpu_rcache->lock);
 	if (!iova_magazine_full(cpu_rcache->loaded)) {
@@ -407,6 +409,51 @@ void free_global_cached_iovas(struct iova_domain *iovad)
 	}
 }
 
+/*
+ * cpu_spread refill after a miss: take an aligned block of
+ * IOVA_SPREAD_PFNS granules, return its top range and cache the others in
+ * this CPU slot, lowest first, so that they come back top-down as single
+ * allocations would.  Two CPUs then map into different page-table cache
+ * lines.  Return: a pfn, or 0 (no memory, no such block: allocate singly).
+ */
+static unsigned long iova_rcache_refill(struct iova_domain *iovad,
+					unsigned long size,
+					unsigned long limit_pfn)
+{
+	unsigned int log_size = order_base_2(size), n, i, pushed = 0;
+	struct iova *nodes[IOVA_SPREAD_PFNS];
+	struct iova_cpu_rcache *cpu_rcache;
+
+	if (!iovad->cpu_spread || !iovad->rcaches ||
+	    size >= IOVA_SPREAD_PFNS || log_size >= IOVA_RANGE_CACHE_MAX_SIZE)
+		return 0;
+	n = IOVA_SPREAD_PFNS / size;
+	for (i = 0; i < n; i++) {
+		nodes[i] = kzalloc(sizeof(*nodes[i]), GFP_ATOMIC);
+		if (!nodes[i])
+			goto err_free_nodes;
+	}
+	if (alloc_iova_block(iovad, size, limit_pfn, nodes, n))
+		goto err_free_nodes;
+
+	cpu_rcache = &iovad->rcaches[log_size]
+			      .cpu_rcaches[sio_dma_cpu_slot(iovad->nr_cpu_slots)];
+	spin_lock(&cpu_rcache->lock);
+	for (; pushed + 1 < n && !iova_magazine_full(cpu_rcache->loaded);
+	     pushed++)
+		iova_magazine_push(cpu_rcache->loaded, nodes[pushed]->pfn_lo);
+	spin_unlock(&cpu_rcache->lock);
+	/* No room left in the magazine: back to the tree. */
+	for (i = pushed; i + 1 < n; i++)
+		__free_iova(iovad, nodes[i]);
+	return nodes[n - 1]->pfn_lo;
+
+err_free_nodes:
+	while (i-- > 0)
+		kfree(nodes[i]);
+	return 0;
+}
+
 unsigned long alloc_iova_fast(struct iova_domain *iovad, unsigned long size,
 			      unsigned long limit_pfn, bool flush_rcache)
 {
@@ -421,6 +468,9 @@ unsigned long alloc_iova_fast(struct iova_domain *iovad, unsigned long size,
 		size = roundup_pow_of_two(size);
 
 	pfn = iova_rcache_get(iovad, size, limit_pfn);
+	if (pfn)
+		return pfn;
+	pfn = iova_rcache_refill(iovad, size, limit_pfn);
 	if (pfn)
 		return pfn;
 
@@ -441,7 +491,17 @@ unsigned long alloc_iova_fast(struct iova_domain *iovad, unsigned long size,
 void free_iova_fast(struct iova_domain *iovad, unsigned long pfn,
 		    unsigned long size)
 {
-	if (iova_rcache_insert(iovad, pfn, size))
+	if (iovad->rcaches &&
+	    iova_rcache_insert(iovad, pfn, size,
+			       sio_dma_cpu_slot(iovad->nr_cpu_slots)))
+		return;
+	free_iova(iovad, pfn);
+}
+
+void free_iova_fast_slot(struct iova_domain *iovad, unsigned long pfn,
+			 unsigned long size, unsigned int slot)
+{
+	if (iova_rcache_insert(iovad, pfn, size, slot))
 		return;
 	free_iova(iovad, pfn);
 }

@@ -242,20 +242,19 @@ static bool __iova_fit(struct iova_domain *iovad, struct iova_fit *f)
 }
 
 /* Take the range for @new; 0 or -ENOMEM (no room). */
-static int iova_alloc_and_insert(struct iova_domain *iovad, unsigned long size,
-				 unsigned long limit_pfn, struct iova *new,
-				 bool size_aligned)
+static int __iova_alloc_and_insert(struct iova_domain *iovad,
+				   unsigned long size, unsigned long limit_pfn,
+				   struct iova *new, bool size_aligned)
 {
 	bool is32 = limit_pfn < iovad->dma_32bit_pfn;
 	struct iova_fit f = { .size = size, .align_mask = ~0UL };
 	struct iova *cached;
 
+	lockdep_assert_held(&iovad->iova_rbtree_lock);
 	if (size_aligned)
 		f.align_mask = ~(roundup_pow_of_two(size) - 1);
 	if (limit_pfn >= IOVA_ANCHOR)
 		limit_pfn = IOVA_ANCHOR - 1;
-
-	spin_lock(&iovad->iova_rbtree_lock);
 	if (is32 && size >= iovad->max32_alloc_size)
 		goto full32;
 
@@ -274,7 +273,6 @@ static int iova_alloc_and_insert(struct iova_domain *iovad, unsigned long size,
 	if (is32)
 		iovad->max32_alloc_size = size;
 full32:
-	spin_unlock(&iovad->iova_rbtree_lock);
 	return -ENOMEM;
 
 found:
@@ -285,6 +283,59 @@ found:
 		iovad->cached32_node = &new->node;
 	else
 		iovad->cached_node = &new->node;
+	return 0;
+}
+
+static int iova_alloc_and_insert(struct iova_domain *iovad, unsigned long size,
+				 unsigned long limit_pfn, struct iova *new,
+				 bool size_aligned)
+{
+	int ret;
+
+	spin_lock(&iovad->iova_rbtree_lock);
+	ret = __iova_alloc_and_insert(iovad, size, limit_pfn, new,
+				      size_aligned);
+	spin_unlock(&iovad->iova_rbtree_lock);
+	return ret;
+}
+
+/**
+ * alloc_iova_block() - @n adjacent size-aligned ranges of @size granules
+ * @iovad: the allocator
+ * @size: granules per range (power of two)
+ * @limit_pfn: highest pfn any range may use
+ * @nodes: @n zeroed ranges to fill in; @nodes[i] ends up below @nodes[i + 1]
+ * @n: how many (power of two, >= 1)
+ *
+ * One search for a block of @n * @size aligned to its size, then one tree
+ * entry per range, all under one hold of the tree lock: each range is
+ * freed on its own later, exactly like one from alloc_iova().
+ *
+ * Context: any; takes iova_rbtree_lock.
+ * Return: 0, or -ENOMEM when no such block is free (@nodes untouched).
+ */
+int alloc_iova_block(struct iova_domain *iovad, unsigned long size,
+		     unsigned long limit_pfn, struct iova **nodes,
+		     unsigned int n)
+{
+	struct iova *top = nodes[n - 1];
+	unsigned long lo;
+	unsigned int i;
+
+	spin_lock(&iovad->iova_rbtree_lock);
+	if (__iova_alloc_and_insert(iovad, size * n, limit_pfn, top, true)) {
+		spin_unlock(&iovad->iova_rbtree_lock);
+		return -ENOMEM;
+	}
+	/* Shrink the block's entry to its top range; the others go below. */
+	lo = top->pfn_lo;
+	top->pfn_lo = lo + (unsigned long)(n - 1) * size;
+	for (i = 0; i + 1 < n; i++) {
+		nodes[i]->pfn_lo = lo + (unsigned long)i * size;
+		nodes[i]->pfn_hi = nodes[i]->pfn_lo + size - 1;
+		/* Refreshes the gap of the entry above it (top's included). */
+		__iova_insert(iovad, nodes[i]);
+	}
 	spin_unlock(&iovad->iova_rbtree_lock);
 	return 0;
 }

@@ -58,7 +58,17 @@ struct iova_domain {
 	/* Range caches; NULL until iova_domain_init_rcaches(). */
 	struct iova_rcache *rcaches;
 	unsigned int nr_cpu_slots; /* per-CPU arrays are this long */
+	/*
+	 * Set once before first use (dma-iommu): a range-cache miss takes an
+	 * aligned block of IOVA_SPREAD_PFNS granules and caches the rest in
+	 * this CPU slot, so two CPUs' small mappings do not share page-table
+	 * cache lines.  Off: the kernel's one-range-per-miss behaviour.
+	 */
+	bool cpu_spread;
 };
+
+/* Granules per range-cache refill block (cpu_spread): 2 PTE cache lines. */
+#define IOVA_SPREAD_PFNS 16
 
 /* pfn/address helpers for the DMA API */
 static inline unsigned long iova_size(const struct iova *iova)

@@ -7,6 +7,18 @@
  */
 #include "smmu-priv.h"
 
+/* Lock attempts before a contended producer sleeps (smmu_cmdq_lock()). */
+#define SMMU_CMDQ_SPINS 256
+
+static inline void smmu_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
 static u32 smmu_q_wrap_mask(const struct smmu_queue *q)
 {
 	return (2U << q->log2) - 1;
@@ -125,6 +137,28 @@ static int __smmu_cmdq_publish(struct smmu_device *smmu, u32 prod)
 	}
 }
 
+/*
+ * Take the producer lock.  It is held only while the model consumes a
+ * batch (well under a microsecond), so with lockdep off a contended
+ * producer spins a little before sleeping: a futex sleep and wake-up costs
+ * several times the hold.  With lockdep on, a plain mutex_lock() keeps the
+ * ordering checks.
+ */
+static void smmu_cmdq_lock(struct smmu_device *smmu)
+{
+	unsigned int spins;
+
+	if (!sio_lockdep_enabled()) {
+		for (spins = 0; spins < SMMU_CMDQ_SPINS; spins++) {
+			if (!mutex_is_locked(&smmu->cmdq_lock) &&
+			    mutex_trylock(&smmu->cmdq_lock))
+				return;
+			smmu_cpu_relax();
+		}
+	}
+	mutex_lock(&smmu->cmdq_lock);
+}
+
 /**
  * smmu_cmdq_issue() - submit @n commands, optionally followed by CMD_SYNC
  * @smmu: the instance
@@ -150,7 +184,7 @@ int smmu_cmdq_issue(struct smmu_device *smmu, const u64 (*cmds)[2],
 	};
 	int ret = 0;
 
-	mutex_lock(&smmu->cmdq_lock);
+	smmu_cmdq_lock(smmu);
 	for (i = 0; i < n + (sync ? 1 : 0); i++) {
 		const u64 *c = i < n ? cmds[i] : sync_cmd;
 		u64 slot = smmu_q_slot_pa(q, q->ptr, SIO_SMMU_CMD_SIZE);
