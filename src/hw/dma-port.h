@@ -55,8 +55,9 @@ struct sio_dma_port {
  * @sid: @dev's stream ID
  *
  * Called by an IOMMU driver's probe_device; replaces an earlier port.
- * Context: may sleep; takes the port table lock (a leaf).
- * Return: 0; -EINVAL (NULL @dev/@ops/@ops->translate); -ENOSPC (table full).
+ * Context: may sleep; takes the port lock (a leaf).
+ * Return: 0; -EINVAL (NULL @dev/@ops/@ops->translate); -ENOSPC (too many
+ * devices connected).
  */
 int sio_dev_set_dma_port(struct sio_device *dev,
 			 const struct sio_dma_port_ops *ops, void *hw, u32 sid);
@@ -64,13 +65,13 @@ int sio_dev_set_dma_port(struct sio_device *dev,
 /**
  * sio_dev_clear_dma_port() - disconnect @dev (release_device); no-op if not
  * connected.  DMA started before it returns may still use the old port.
- * Context: may sleep; takes the port table lock.
+ * Context: may sleep; takes the port lock.
  */
 void sio_dev_clear_dma_port(struct sio_device *dev);
 
 /**
  * sio_dev_get_dma_port() - copy @dev's port
- * Context: any thread; lock-free (a sequence count).
+ * Context: any thread; lock-free (a sequence count on a type-stable entry).
  * Return: true and *@port filled if @dev has a port, else false.
  */
 bool sio_dev_get_dma_port(struct sio_device *dev, struct sio_dma_port *port);

@@ -97,12 +97,18 @@ int smmu_iotlb_init(struct sio_hw_smmu *smmu)
 	t->hands = kcalloc(t->nsets, sizeof(*t->hands), GFP_KERNEL);
 	if (!t->hands)
 		goto err_free_slots;
+	t->regions = kcalloc(SMMU_TLB_REGIONS, sizeof(*t->regions),
+			     GFP_KERNEL);
+	if (!t->regions)
+		goto err_free_hands;
 	c->nslots = smmu->cfg.cfg_cache_entries;
 	c->slots = kcalloc(c->nslots, sizeof(*c->slots), GFP_KERNEL);
 	if (!c->slots)
-		goto err_free_hands;
+		goto err_free_regions;
 	return 0;
 
+err_free_regions:
+	kfree(t->regions);
 err_free_hands:
 	kfree(t->hands);
 err_free_slots:
@@ -113,6 +119,7 @@ err_free_slots:
 void smmu_iotlb_free(struct sio_hw_smmu *smmu)
 {
 	kfree(smmu->cfgc.slots);
+	kfree(smmu->tlb.regions);
 	kfree(smmu->tlb.hands);
 	kfree(smmu->tlb.slots);
 }
@@ -138,6 +145,24 @@ static unsigned int tlb_set(struct sio_smmu_iotlb *t, u64 tag, u64 iova,
 	ctx *= 0x9e3779b97f4a7c15ULL;
 	return (unsigned int)(((iova >> shift) + (ctx >> 40)) &
 			      (t->nsets - 1));
+}
+
+/*
+ * Region bucket of an entry of 2^@shift bytes at @iova: its aligned
+ * 512-entry region (2 MiB for 4 KiB pages), hashed with the size.
+ */
+static unsigned int tlb_region(u64 iova, unsigned int shift)
+{
+	u64 r = ((iova >> shift) >> 9) ^ ((u64)shift << 56);
+
+	r *= 0x9e3779b97f4a7c15ULL;
+	return (unsigned int)(r >> 40) & (SMMU_TLB_REGIONS - 1);
+}
+
+static void tlb_region_dec(struct sio_smmu_iotlb *t, u64 tag, u64 iova)
+{
+	atomic_fetch_sub(&t->regions[tlb_region(iova,
+			SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_SHIFT, tag))], 1);
 }
 
 static struct sio_smmu_tlb_slot *tlb_way(struct sio_smmu_iotlb *t,
@@ -226,13 +251,22 @@ static unsigned int tlb_victim(struct sio_smmu_iotlb *t, unsigned int set)
 		return (unsigned int)(x & (t->ways - 1));
 	}
 	/* Clock: clear reference bits until an unreferenced way comes up. */
+	/*
+	 * Plain loads and stores: racing fills may pick the same victim or
+	 * lose a reference bit, which only costs a refill.
+	 */
 	for (i = 0; i < 2 * t->ways; i++) {
-		w = atomic_fetch_add_explicit(&t->hands[set], 1,
-					      memory_order_relaxed) &
-		    (t->ways - 1);
-		if (!atomic_exchange_explicit(&tlb_way(t, set, w)->ref, 0,
-					      memory_order_relaxed))
+		_Atomic u8 *ref;
+		u32 h = atomic_load_explicit(&t->hands[set],
+					     memory_order_relaxed);
+
+		atomic_store_explicit(&t->hands[set], h + 1,
+				      memory_order_relaxed);
+		w = h & (t->ways - 1);
+		ref = &tlb_way(t, set, w)->ref;
+		if (!atomic_load_explicit(ref, memory_order_relaxed))
 			return w;
+		atomic_store_explicit(ref, 0, memory_order_relaxed);
 	}
 	return w;
 }
@@ -240,6 +274,7 @@ static unsigned int tlb_victim(struct sio_smmu_iotlb *t, unsigned int set)
 /**
  * smmu_iotlb_fill() - cache a translation found by a walk
  * @smmu: the SMMU
+ * @x: the calling thread's state (counters), or NULL
  * @tag: context tag
  * @epoch: smmu_iotlb_epoch() read before the walk started
  * @iova: input address
@@ -252,32 +287,44 @@ static unsigned int tlb_victim(struct sio_smmu_iotlb *t, unsigned int set)
  *
  * Context: any thread.
  */
-void smmu_iotlb_fill(struct sio_hw_smmu *smmu, u64 tag, u64 epoch, u64 iova,
-		     u64 oa, unsigned int size_shift, unsigned int perms)
+void smmu_iotlb_fill(struct sio_hw_smmu *smmu, struct smmu_tls *x, u64 tag,
+		     u64 epoch, u64 iova, u64 oa, unsigned int size_shift,
+		     unsigned int perms)
 {
 	struct sio_smmu_iotlb *t = &smmu->tlb;
 	u64 mask = (1ULL << size_shift) - 1;
 	unsigned int set = tlb_set(t, tag, iova, size_shift);
 	struct sio_smmu_tlb_slot *s = tlb_way(t, set, tlb_victim(t, set));
-	u64 old;
+	unsigned int region = tlb_region(iova, size_shift);
+	u64 old, otag;
 
 	if (!slot_trylock(&s->seq, &old))
 		return;
-	/* Sequentially consistent: pairs with the bump in tlb_inv_begin(). */
+	/*
+	 * Count the new entry in its region before the epoch check, both
+	 * sequentially consistent: pairs with smmu_iotlb_inv_range(), which
+	 * bumps the epoch before it reads the counters.  Either the
+	 * invalidation sees the count or this fill sees the new epoch.
+	 */
+	atomic_fetch_add(&t->regions[region], 1);
 	if (atomic_load(&t->epoch) != epoch) {
+		atomic_fetch_sub(&t->regions[region], 1);
 		slot_unlock(&s->seq, old);
 		return;
 	}
-	if (ld(&s->tag) & SMMU_TLB_TAG_VALID)
-		smmu_stat_inc(smmu, iotlb_evictions);
+	otag = ld(&s->tag);
 	st(&s->tag, (tag & ~SMMU_TLB_TAG_SHIFT) |
 		    SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_SHIFT, size_shift));
+	if (otag & SMMU_TLB_TAG_VALID) {
+		tlb_region_dec(t, otag, ld(&s->iova));
+		smmu_hot_add(smmu, x, iotlb_evictions, 1);
+	}
 	st(&s->iova, iova & ~mask);
 	st(&s->pa, ((oa & ~mask) & ~0xfffULL) | (perms & SMMU_PERM_ALL));
 	st(&s->suspect, 0);
 	atomic_store_explicit(&s->ref, 1, memory_order_relaxed);
 	slot_unlock(&s->seq, old);
-	smmu_stat_inc(smmu, iotlb_fills);
+	smmu_hot_add(smmu, x, iotlb_fills, 1);
 }
 
 /* Start an invalidation: later fills of older walks are abandoned. */
@@ -312,6 +359,7 @@ static void tlb_inv_slot(struct sio_hw_smmu *smmu,
 	iova = ld(&s->iova);
 	if ((tag & SMMU_TLB_TAG_VALID) && match(tag, iova, arg)) {
 		st(&s->tag, 0);
+		tlb_region_dec(&smmu->tlb, tag, iova);
 		smmu_stat_inc(smmu, iotlb_inv_entries);
 	}
 	slot_unlock(&s->seq, old);
@@ -405,6 +453,20 @@ void smmu_iotlb_inv_asid(struct sio_hw_smmu *smmu, u16 vmid, u16 asid)
 	tlb_inv_scan(smmu, match_asid, &a);
 }
 
+/* May an entry of 2^@sh bytes in [@a->start, @a->last] be valid? */
+static bool tlb_regions_live(struct sio_smmu_iotlb *t,
+			     const struct tlb_inv_arg *a, unsigned int sh)
+{
+	u64 r, first = (a->start >> sh) >> 9, last = (a->last >> sh) >> 9;
+
+	if (last - first >= SMMU_TLB_REGIONS)
+		return true;
+	for (r = first; r <= last; r++)
+		if (atomic_load(&t->regions[tlb_region(r << 9 << sh, sh)]))
+			return true;
+	return false;
+}
+
 /**
  * smmu_iotlb_inv_range() - TLBI_NH_VA / TLBI_S2_IPA
  * @smmu: the SMMU
@@ -414,8 +476,11 @@ void smmu_iotlb_inv_asid(struct sio_hw_smmu *smmu, u16 vmid, u16 asid)
  * @addr: address
  * @log2len: 0 = the entries containing @addr, else 2^@log2len bytes
  *
- * Probes the sets every possible entry size would use, or scans the whole
- * IOTLB when that is fewer slots.
+ * For each possible entry size, skips it when no valid entry of that size
+ * lies in the regions the range touches (the region counters), else probes
+ * the sets its pages would use; scans the whole IOTLB instead when that is
+ * fewer slots.  Cost O(min(pages, capacity)); a block entry is matched by
+ * its own size, so a range inside it removes it.
  *
  * Context: command-queue consumer (cmdq.lock held).
  */
@@ -430,13 +495,18 @@ void smmu_iotlb_inv_range(struct sio_hw_smmu *smmu, bool stage2, u16 vmid,
 	};
 	u64 tag = smmu_tlb_tag(stage2 ? SMMU_KIND_S2 : SMMU_KIND_S1, vmid,
 			       a.asid);
-	u64 shifts, probes = 0;
+	u64 shifts, live = 0, probes = 0;
 
+	/* Sequentially consistent bump before the counter loads below. */
 	tlb_inv_begin(smmu);
 	for (shifts = smmu->leaf_shifts; shifts; shifts &= shifts - 1) {
 		unsigned int sh = __builtin_ctzll(shifts);
+		u64 pages = ((a.last >> sh) - (a.start >> sh)) + 1;
 
-		probes += ((a.last >> sh) - (a.start >> sh)) + 1;
+		if (pages > t->ways && !tlb_regions_live(t, &a, sh))
+			continue;
+		live |= BIT_ULL(sh);
+		probes += pages;
 		if (probes >= t->nsets)
 			break;
 	}
@@ -444,7 +514,7 @@ void smmu_iotlb_inv_range(struct sio_hw_smmu *smmu, bool stage2, u16 vmid,
 		tlb_inv_scan(smmu, match_range, &a);
 		return;
 	}
-	for (shifts = smmu->leaf_shifts; shifts; shifts &= shifts - 1) {
+	for (shifts = live; shifts; shifts &= shifts - 1) {
 		unsigned int sh = __builtin_ctzll(shifts), w;
 		u64 va;
 
@@ -556,7 +626,7 @@ void smmu_cfg_inv(struct sio_hw_smmu *smmu, u64 key, u64 mask)
 	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
 	unsigned int i;
 
-	atomic_fetch_add(&c->epoch, 1);
+	atomic_fetch_add(&c->epoch, 1);		/* odd: invalidating */
 	for (i = 0; i < c->nslots; i++) {
 		struct sio_smmu_cfg_slot *s = &c->slots[i];
 		u64 k, old;
@@ -573,4 +643,5 @@ void smmu_cfg_inv(struct sio_hw_smmu *smmu, u64 key, u64 mask)
 			st(&s->key, 0);
 		slot_unlock(&s->seq, old);
 	}
+	atomic_fetch_add(&c->epoch, 1);		/* even: done */
 }

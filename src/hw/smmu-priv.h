@@ -32,6 +32,31 @@ struct sio_smmu_counters {
 #define smmu_stat_add(smmu, f, n)                                             \
 	atomic_fetch_add_explicit(&(smmu)->stats.f, (n), memory_order_relaxed)
 
+/*
+ * Per-thread counters for the transaction hot path (hits, misses, fills):
+ * one block per (thread, SMMU), written only by its thread with plain
+ * load + store (no locked instruction), read and summed by
+ * sio_hw_smmu_get_stats().  Blocks live on &smmu->tstats until the SMMU is
+ * destroyed.  @base is what sio_hw_smmu_reset_stats() saw (under
+ * &smmu->tstats_lock); a reading is @c - @base.
+ */
+enum {
+	SMMU_TS_iotlb_hits,
+	SMMU_TS_iotlb_misses,
+	SMMU_TS_iotlb_fills,
+	SMMU_TS_iotlb_evictions,
+	SMMU_TS_cfg_hits,
+	SMMU_TS_walks,
+	SMMU_TS_NR,
+};
+
+struct smmu_tstats {
+	struct list_head node;		/* on smmu->tstats */
+	const void *owner;		/* the owning thread's token */
+	_Atomic u64 c[SMMU_TS_NR];
+	u64 base[SMMU_TS_NR];		/* under smmu->tstats_lock */
+};
+
 /* --------------------------------------------------------------- queues */
 
 /**
@@ -109,12 +134,16 @@ struct sio_smmu_tlb_slot {
  * @nsets: number of sets (power of two)
  * @ways: ways per set
  * @policy: replacement policy
+ * @regions: SMMU_TLB_REGIONS counters: valid entries whose 512-entry
+ *	aligned region (2 MiB for 4 KiB entries) hashes to the bucket; a
+ *	range invalidation skips the entry sizes whose buckets are all zero
  * @epoch: bumped by every TLBI before it scans; a fill that started its
  *	walk under an older epoch is abandoned (so a walk that saw an old PTE
  *	cannot install it after the TLBI that should have removed it)
  */
 struct sio_smmu_iotlb {
 	struct sio_smmu_tlb_slot *slots;
+	_Atomic u32 *regions;	/* valid entries per region bucket */
 	_Atomic u32 *hands;
 	unsigned int nsets;
 	unsigned int ways;
@@ -141,11 +170,19 @@ struct sio_smmu_cfg_slot {
 struct sio_smmu_cfg_cache {
 	struct sio_smmu_cfg_slot *slots;
 	unsigned int nslots;	/* power of two; 2-way: pairs of slots */
-	_Atomic u64 epoch;	/* as sio_smmu_iotlb.epoch, bumped by CFGI */
+	/*
+	 * As sio_smmu_iotlb.epoch, but bumped twice by CFGI: odd while the
+	 * invalidation scans, even again after, so that a decoded stream
+	 * configuration read under an even epoch that did not change is
+	 * known not to predate a completed CFGI (smmu-translate.c).
+	 */
+	_Atomic u64 epoch;
 	_Atomic u32 victim;	/* alternates the way replaced */
 };
 
 /* ------------------------------------------------------ decoded structures */
+
+struct smmu_tls;
 
 /* A validated STE. */
 struct sio_smmu_ste {
@@ -174,6 +211,26 @@ struct sio_smmu_cd {
 	bool affd;
 	bool stall;
 	bool record;
+};
+
+/**
+ * struct smmu_stream_cfg - a stream's resolved configuration
+ * @ste, @cd: decoded STE and (when @use_s1) CD
+ * @use_s1, @use_s2: stages that apply
+ * @bypass: the transaction bypasses translation
+ * @ncfg: STEs + CDs it was built from (cfg_hits per reuse)
+ * @tag: smmu_tlb_tag() of the regime
+ * @shifts: leaf sizes the regime can produce (bit n = 2^n bytes)
+ */
+struct smmu_stream_cfg {
+	struct sio_smmu_ste ste;
+	struct sio_smmu_cd cd;
+	bool use_s1;
+	bool use_s2;
+	bool bypass;
+	unsigned int ncfg;
+	u64 tag;
+	u64 shifts;
 };
 
 /**
@@ -271,7 +328,67 @@ struct sio_hw_smmu {
 	_Atomic u32 next_grpid;
 
 	struct sio_smmu_counters stats;
+
+	u64 id;				/* unique per SMMU ever created */
+	/* Protects the @tstats list and the blocks' @base.  A leaf. */
+	struct mutex tstats_lock;
+	struct list_head tstats;
 };
+
+/* smmu-translate.c: per-thread state */
+
+#define SMMU_SCFG_WAYS	4	/* decoded stream configs per thread+SMMU */
+#define SMMU_TLS_CTX	2	/* SMMUs a thread keeps state for */
+
+/*
+ * One thread's view of one SMMU: its counter block and its cache of
+ * decoded stream configurations.  Only its thread touches it.  @key of an
+ * entry: bit 63 valid, bit 62 SSV, 43:20 SID, 19:0 SSID; @epoch: the even
+ * configuration-cache epoch it was built under (valid while unchanged).
+ */
+struct smmu_tls {
+	u64 smmu_id;
+	struct smmu_tstats *ts;
+	struct {
+		u64 key;
+		u64 epoch;
+		u32 strtab_cfg;
+		struct smmu_stream_cfg sc;
+	} ent[SMMU_SCFG_WAYS];
+	unsigned int victim;
+};
+
+struct smmu_tls *__smmu_tls_attach(struct sio_hw_smmu *smmu);
+void smmu_tstats_free(struct sio_hw_smmu *smmu);
+void smmu_tstats_sum(struct sio_hw_smmu *smmu, u64 sum[SMMU_TS_NR]);
+void smmu_tstats_reset(struct sio_hw_smmu *smmu);
+
+extern __thread struct smmu_tls smmu_tls[SMMU_TLS_CTX];
+
+/* This thread's state for @smmu, or NULL (out of memory).  Context: any. */
+static inline struct smmu_tls *smmu_tls_get(struct sio_hw_smmu *smmu)
+{
+	struct smmu_tls *x = &smmu_tls[smmu->id & (SMMU_TLS_CTX - 1)];
+
+	if (likely(x->smmu_id == smmu->id))
+		return x;
+	return __smmu_tls_attach(smmu);
+}
+
+/* Count @n events @f on the hot path: this thread's block if it has one. */
+#define smmu_hot_add(smmu, x, f, n)                                           \
+	do {                                                                  \
+		struct smmu_tls *__x = (x);                                   \
+		if (likely(__x)) {                                            \
+			_Atomic u64 *__c = &__x->ts->c[SMMU_TS_##f];          \
+			atomic_store_explicit(__c,                            \
+				atomic_load_explicit(__c,                     \
+					memory_order_relaxed) + (n),          \
+				memory_order_relaxed);                        \
+		} else {                                                      \
+			smmu_stat_add(smmu, f, n);                            \
+		}                                                             \
+	} while (0)
 
 /* smmu.c */
 void smmu_raise_irq(struct sio_hw_smmu *smmu, enum sio_hw_smmu_irq which);
@@ -288,12 +405,14 @@ int smmu_priq_record(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
 int smmu_iotlb_init(struct sio_hw_smmu *smmu);
 void smmu_iotlb_free(struct sio_hw_smmu *smmu);
 u64 smmu_tlb_tag(enum sio_smmu_kind kind, u16 vmid, u16 asid);
+#define SMMU_TLB_REGIONS	1024u
 bool smmu_iotlb_lookup(struct sio_hw_smmu *smmu, u64 tag, u64 shifts,
 		       u64 iova, u64 *pa, unsigned int *size_shift,
 		       unsigned int *perms, struct sio_smmu_tlb_slot **slot,
 		       u64 *slot_seq);
-void smmu_iotlb_fill(struct sio_hw_smmu *smmu, u64 tag, u64 epoch, u64 iova,
-		     u64 oa, unsigned int size_shift, unsigned int perms);
+void smmu_iotlb_fill(struct sio_hw_smmu *smmu, struct smmu_tls *x, u64 tag,
+		     u64 epoch, u64 iova, u64 oa, unsigned int size_shift,
+		     unsigned int perms);
 u64 smmu_iotlb_epoch(struct sio_hw_smmu *smmu);
 void smmu_iotlb_inv_all(struct sio_hw_smmu *smmu);
 void smmu_iotlb_inv_vmid(struct sio_hw_smmu *smmu, u16 vmid, bool nh_only);

@@ -15,10 +15,8 @@ struct smmu_txn {
 	u32 ssid;
 	u64 iova;
 	unsigned int access;
-	struct sio_smmu_ste ste;
-	struct sio_smmu_cd cd;
-	bool use_s1;		/* a CD applies */
-	bool use_s2;		/* stage 2 applies */
+	struct smmu_tls *x;		/* this thread's state, or NULL */
+	struct smmu_stream_cfg *sc;	/* the stream's configuration */
 };
 
 /* ------------------------------------------------------- STE / CD decode */
@@ -193,18 +191,18 @@ static int smmu_get_cd(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 		       u32 ssid, struct sio_smmu_fault *f)
 {
 	u64 key = smmu_cfg_key(true, t->sid, ssid), w[2], epoch;
-	u64 addr = t->ste.s1ctxptr + (u64)ssid * SIO_SMMU_CD_SIZE;
-	bool nested = t->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
+	u64 addr = t->sc->ste.s1ctxptr + (u64)ssid * SIO_SMMU_CD_SIZE;
+	bool nested = t->sc->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
 	int i, ret;
 
 	if (smmu_cfg_lookup(smmu, key, w, 2)) {
-		f->event = smmu_decode_cd(smmu, w, &t->ste, &t->cd);
+		f->event = smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
 		return f->event ? -EFAULT : 0;
 	}
 	epoch = smmu_cfg_epoch(smmu);
 	for (i = 0; i < 2; i++) {
 		if (nested)
-			ret = smmu_s2_fetch64(smmu, &t->ste, addr + 8 * i,
+			ret = smmu_s2_fetch64(smmu, &t->sc->ste, addr + 8 * i,
 					      SIO_SMMU_EVT_CLASS_CD, &w[i], f);
 		else
 			ret = sio_phys_try_read64(smmu->mem, addr + 8 * i,
@@ -214,7 +212,7 @@ static int smmu_get_cd(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 		if (ret)
 			return -EFAULT;
 	}
-	f->event = smmu_decode_cd(smmu, w, &t->ste, &t->cd);
+	f->event = smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
 	if (f->event)
 		return -EFAULT;
 	smmu_cfg_fill(smmu, key, epoch, w, 2);
@@ -275,15 +273,15 @@ static int smmu_report_fault(struct sio_hw_smmu *smmu,
 	res->event = f->event;
 	res->stage2 = f->s2;
 	if (f->s2) {
-		if (!t->ste.s2r)
+		if (!t->sc->ste.s2r)
 			return -EFAULT;
 		goto record;
 	}
 	if (f->event == SIO_SMMU_EVT_F_WALK_EABT)
 		goto record;
-	if (!t->cd.record)
+	if (!t->sc->cd.record)
 		return -EFAULT;		/* R = 0: terminate silently */
-	if (t->ste.pri &&
+	if (t->sc->ste.pri &&
 	    (f->event == SIO_SMMU_EVT_F_TRANSLATION ||
 	     f->event == SIO_SMMU_EVT_F_PERMISSION) &&
 	    (smmu_cr0(smmu) & SIO_SMMU_CR0_PRIQEN)) {
@@ -299,7 +297,7 @@ static int smmu_report_fault(struct sio_hw_smmu *smmu,
 			return -EAGAIN;
 		}
 	}
-	if (t->cd.stall) {
+	if (t->sc->cd.stall) {
 		u16 stag = atomic_fetch_add(&smmu->next_stag, 1);
 
 		smmu_build_event(t, f, true, stag, rec);
@@ -324,10 +322,11 @@ record:
 static int smmu_txn_walk(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
 			 bool count, struct sio_smmu_walk_out *out)
 {
-	if (t->use_s1)
-		return smmu_walk_s1(smmu, &t->cd, t->use_s2 ? &t->ste : NULL,
+	if (t->sc->use_s1)
+		return smmu_walk_s1(smmu, &t->sc->cd,
+				    t->sc->use_s2 ? &t->sc->ste : NULL,
 				    t->iova, count, out);
-	return smmu_walk_s2(smmu, &t->ste, t->iova, SIO_SMMU_EVT_CLASS_IN,
+	return smmu_walk_s2(smmu, &t->sc->ste, t->iova, SIO_SMMU_EVT_CLASS_IN,
 			    count, out);
 }
 
@@ -335,7 +334,8 @@ static int smmu_txn_walk(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
 static u64 smmu_txn_shifts(const struct smmu_txn *t)
 {
 	const struct arm_lpae_geom *gs[2] = {
-		t->use_s1 ? &t->cd.s1 : NULL, t->use_s2 ? &t->ste.s2 : NULL,
+		t->sc->use_s1 ? &t->sc->cd.s1 : NULL,
+		t->sc->use_s2 ? &t->sc->ste.s2 : NULL,
 	};
 	u64 shifts = 0;
 	unsigned int i, lvl;
@@ -400,19 +400,16 @@ static void smmu_check_hit(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
 static int smmu_txn_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 			      struct sio_hw_smmu_txn_result *res)
 {
-	enum sio_smmu_kind kind = t->use_s1 ? (t->use_s2 ? SMMU_KIND_NESTED :
-							   SMMU_KIND_S1) :
-					      SMMU_KIND_S2;
-	u64 tag = smmu_tlb_tag(kind, t->ste.vmid, t->use_s1 ? t->cd.asid : 0);
+	u64 tag = t->sc->tag;
 	struct sio_smmu_tlb_slot *slot;
 	struct sio_smmu_walk_out w;
 	unsigned int shift, perms;
 	u64 pa, seq, epoch;
 
-	if (smmu_iotlb_lookup(smmu, tag, smmu_txn_shifts(t), t->iova, &pa,
+	if (smmu_iotlb_lookup(smmu, tag, t->sc->shifts, t->iova, &pa,
 			      &shift, &perms, &slot, &seq) &&
 	    smmu_perms_allow(perms, t->access)) {
-		smmu_stat_inc(smmu, iotlb_hits);
+		smmu_hot_add(smmu, t->x, iotlb_hits, 1);
 		smmu_check_hit(smmu, t, pa, perms, slot, seq);
 		res->iotlb_hit = true;
 		res->pa = pa;
@@ -420,8 +417,8 @@ static int smmu_txn_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 		return 0;
 	}
 	/* A hit that denies the access re-walks to report the exact fault. */
-	smmu_stat_inc(smmu, iotlb_misses);
-	if (t->use_s1 && t->cd.epd0) {
+	smmu_hot_add(smmu, t->x, iotlb_misses, 1);
+	if (t->sc->use_s1 && t->sc->cd.epd0) {
 		struct sio_smmu_fault f = {
 			.event = SIO_SMMU_EVT_F_TRANSLATION,
 			.class = SIO_SMMU_EVT_CLASS_IN,
@@ -430,10 +427,10 @@ static int smmu_txn_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 		return smmu_report_fault(smmu, t, &f, res);
 	}
 	epoch = smmu_iotlb_epoch(smmu);
-	smmu_stat_inc(smmu, walks);
+	smmu_hot_add(smmu, t->x, walks, 1);
 	if (smmu_txn_walk(smmu, t, true, &w))
 		return smmu_report_fault(smmu, t, &w.fault, res);
-	smmu_iotlb_fill(smmu, tag, epoch, t->iova, w.oa, w.size_shift,
+	smmu_iotlb_fill(smmu, t->x, tag, epoch, t->iova, w.oa, w.size_shift,
 			w.s1_perms & w.s2_perms);
 	if (!smmu_perms_allow(w.s1_perms, t->access) ||
 	    !smmu_perms_allow(w.s2_perms, t->access)) {
@@ -455,25 +452,23 @@ static int smmu_txn_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 	return 0;
 }
 
-static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
-			  struct sio_hw_smmu_txn_result *res)
+/*
+ * Resolve the configuration of @t's stream into *@t->sc (STE, then CD).
+ * Return: 0 (t->sc->bypass or stages set), else the transaction's errno
+ * with the configuration fault reported.
+ */
+static int smmu_resolve(struct sio_hw_smmu *smmu, struct smmu_txn *t,
+			struct sio_hw_smmu_txn_result *res)
 {
 	struct sio_smmu_fault f = { 0 };
 	u32 ssid = 0;
 	u8 ev;
 
-	if (!(smmu_cr0(smmu) & SIO_SMMU_CR0_SMMUEN)) {
-		if (atomic_load(&smmu->gbpa) & SIO_SMMU_GBPA_ABORT) {
-			smmu_stat_inc(smmu, faults);
-			return -EFAULT;
-		}
-		goto bypass;
-	}
-	ev = smmu_get_ste(smmu, t->sid, &t->ste);
+	ev = smmu_get_ste(smmu, t->sid, &t->sc->ste);
 	if (ev)
 		return smmu_report_cfg(smmu, t, ev, res);
 
-	switch (t->ste.config) {
+	switch (t->sc->ste.config) {
 	case SIO_SMMU_STE0_CONFIG_ABORT:
 		smmu_stat_inc(smmu, faults);
 		return -EFAULT;		/* terminated, no event */
@@ -488,27 +483,27 @@ static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 			return smmu_report_cfg(smmu, t,
 					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
 					       res);
-		t->use_s2 = true;
-		return smmu_txn_translate(smmu, t, res);
+		t->sc->use_s2 = true;
+		return 0;
 	}
 
 	/* Stage 1 (and maybe stage 2). */
-	t->use_s2 = t->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
+	t->sc->use_s2 = t->sc->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
 	if (t->ssv) {
-		if (!t->ste.s1cdmax || (t->ssid >> t->ste.s1cdmax))
+		if (!t->sc->ste.s1cdmax || (t->ssid >> t->sc->ste.s1cdmax))
 			return smmu_report_cfg(smmu, t,
 					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
 					       res);
 		ssid = t->ssid;
-	} else if (t->ste.s1cdmax) {
-		switch (t->ste.s1dss) {
+	} else if (t->sc->ste.s1cdmax) {
+		switch (t->sc->ste.s1dss) {
 		case SIO_SMMU_STE1_S1DSS_TERMINATE:
 			return smmu_report_cfg(smmu, t,
 					       SIO_SMMU_EVT_F_STREAM_DISABLED,
 					       res);
 		case SIO_SMMU_STE1_S1DSS_BYPASS:
-			if (t->use_s2)
-				return smmu_txn_translate(smmu, t, res);
+			if (t->sc->use_s2)
+				return 0;
 			goto bypass;
 		}
 	}
@@ -518,9 +513,202 @@ static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 			return smmu_report_cfg(smmu, t, f.event, res);
 		return smmu_report_fault(smmu, t, &f, res);	/* stage 2 */
 	}
-	t->use_s1 = true;
-	return smmu_txn_translate(smmu, t, res);
+	t->sc->use_s1 = true;
+	t->sc->ncfg = 2;
+	return 0;
 
+bypass:
+	t->sc->bypass = true;
+	return 0;
+}
+
+/* Fill in what translation derives from the resolved stages. */
+static void smmu_stream_cfg_finish(struct smmu_txn *t)
+{
+	struct smmu_stream_cfg *sc = t->sc;
+	enum sio_smmu_kind kind = sc->use_s1 ? (sc->use_s2 ? SMMU_KIND_NESTED :
+							     SMMU_KIND_S1) :
+					       SMMU_KIND_S2;
+
+	if (!sc->ncfg)
+		sc->ncfg = 1;
+	if (sc->bypass)
+		return;
+	sc->tag = smmu_tlb_tag(kind, sc->ste.vmid,
+			       sc->use_s1 ? sc->cd.asid : 0);
+	sc->shifts = smmu_txn_shifts(t);
+}
+
+/* ----------------------------------------------------- per-thread state */
+
+__thread struct smmu_tls smmu_tls[SMMU_TLS_CTX];
+
+/* Unique per live thread: the address of its own state. */
+#define SMMU_THREAD_TOKEN ((const void *)&smmu_tls[0])
+
+/**
+ * __smmu_tls_attach() - make this thread's state slot serve @smmu
+ * @smmu: the SMMU
+ *
+ * Finds (or adds) this thread's counter block on @smmu and empties the
+ * slot's decoded-configuration cache.
+ *
+ * Context: any thread; takes &smmu->tstats_lock; may allocate.
+ * Return: the slot, or NULL when out of memory (callers then use the
+ * shared atomic counters and no decoded-configuration cache).
+ */
+struct smmu_tls *__smmu_tls_attach(struct sio_hw_smmu *smmu)
+{
+	struct smmu_tls *x = &smmu_tls[smmu->id & (SMMU_TLS_CTX - 1)];
+	struct smmu_tstats *ts, *found = NULL;
+
+	mutex_lock(&smmu->tstats_lock);
+	list_for_each_entry(ts, &smmu->tstats, node) {
+		if (ts->owner == SMMU_THREAD_TOKEN) {
+			found = ts;
+			break;
+		}
+	}
+	mutex_unlock(&smmu->tstats_lock);
+	if (!found) {
+		/* Only this thread adds blocks with its token. */
+		found = kzalloc(sizeof(*found), GFP_KERNEL);
+		if (!found)
+			return NULL;
+		found->owner = SMMU_THREAD_TOKEN;
+		mutex_lock(&smmu->tstats_lock);
+		list_add(&found->node, &smmu->tstats);
+		mutex_unlock(&smmu->tstats_lock);
+	}
+	memset(x->ent, 0, sizeof(x->ent));
+	x->ts = found;
+	x->smmu_id = smmu->id;
+	return x;
+}
+
+/* Free every thread's counter block (SMMU teardown).  Context: may sleep. */
+void smmu_tstats_free(struct sio_hw_smmu *smmu)
+{
+	struct smmu_tstats *ts, *tmp;
+
+	list_for_each_entry_safe(ts, tmp, &smmu->tstats, node) {
+		list_del(&ts->node);
+		kfree(ts);
+	}
+}
+
+/* Add the per-thread counts to @sum.  Context: takes tstats_lock. */
+void smmu_tstats_sum(struct sio_hw_smmu *smmu, u64 sum[SMMU_TS_NR])
+{
+	struct smmu_tstats *ts;
+	int i;
+
+	mutex_lock(&smmu->tstats_lock);
+	list_for_each_entry(ts, &smmu->tstats, node)
+		for (i = 0; i < SMMU_TS_NR; i++)
+			sum[i] += atomic_load_explicit(&ts->c[i],
+						       memory_order_relaxed) -
+				  ts->base[i];
+	mutex_unlock(&smmu->tstats_lock);
+}
+
+/* Zero the per-thread counts (as read).  Context: takes tstats_lock. */
+void smmu_tstats_reset(struct sio_hw_smmu *smmu)
+{
+	struct smmu_tstats *ts;
+	int i;
+
+	mutex_lock(&smmu->tstats_lock);
+	list_for_each_entry(ts, &smmu->tstats, node)
+		for (i = 0; i < SMMU_TS_NR; i++)
+			ts->base[i] = atomic_load_explicit(
+				&ts->c[i], memory_order_relaxed);
+	mutex_unlock(&smmu->tstats_lock);
+}
+
+static u64 smmu_scfg_key(const struct smmu_txn *t)
+{
+	return SMMU_CFG_KEY_VALID | (t->ssv ? SMMU_CFG_KEY_CD : 0) |
+	       ((u64)(t->sid & 0xffffff) << 20) | (t->ssv ? t->ssid & 0xfffff :
+							    0);
+}
+
+/*
+ * The decoded configuration of @t's stream cached by this thread, valid
+ * while the configuration-cache epoch has not moved since it was built
+ * (every CFGI moves it), or NULL.
+ */
+static struct smmu_stream_cfg *smmu_scfg_lookup(struct smmu_txn *t, u64 key,
+						u64 epoch, u32 strtab_cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMMU_SCFG_WAYS; i++) {
+		if (t->x->ent[i].key == key && t->x->ent[i].epoch == epoch &&
+		    t->x->ent[i].strtab_cfg == strtab_cfg)
+			return &t->x->ent[i].sc;
+	}
+	return NULL;
+}
+
+static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
+			  struct sio_hw_smmu_txn_result *res)
+{
+	struct smmu_stream_cfg local;
+	u64 key = 0, epoch = 0;
+	u32 strtab_cfg = 0;
+	unsigned int i;
+	int ret;
+
+	if (!(smmu_cr0(smmu) & SIO_SMMU_CR0_SMMUEN)) {
+		if (atomic_load(&smmu->gbpa) & SIO_SMMU_GBPA_ABORT) {
+			smmu_stat_inc(smmu, faults);
+			return -EFAULT;
+		}
+		goto bypass;
+	}
+	t->x = smmu_tls_get(smmu);
+	if (t->x) {
+		/*
+		 * Acquire: the configuration read after this load is no older
+		 * than the epoch; an odd epoch (a CFGI scanning) never matches
+		 * a cached entry.
+		 */
+		epoch = atomic_load_explicit(&smmu->cfgc.epoch,
+					     memory_order_acquire);
+		strtab_cfg = atomic_load_explicit(&smmu->strtab_cfg,
+						  memory_order_relaxed);
+		key = smmu_scfg_key(t);
+		t->sc = smmu_scfg_lookup(t, key, epoch, strtab_cfg);
+		if (t->sc) {
+			smmu_hot_add(smmu, t->x, cfg_hits, t->sc->ncfg);
+			goto resolved;
+		}
+	}
+	memset(&local, 0, sizeof(local));
+	t->sc = &local;
+	ret = smmu_resolve(smmu, t, res);
+	if (ret)
+		return ret;
+	smmu_stream_cfg_finish(t);
+	/*
+	 * Keep it if no CFGI started since @epoch was read (all reads of the
+	 * configuration are ordered before this load).
+	 */
+	atomic_thread_fence(memory_order_acquire);
+	if (t->x && !(epoch & 1) &&
+	    atomic_load_explicit(&smmu->cfgc.epoch, memory_order_relaxed) ==
+		    epoch) {
+		i = t->x->victim++ % SMMU_SCFG_WAYS;
+		t->x->ent[i].key = key;
+		t->x->ent[i].epoch = epoch;
+		t->x->ent[i].strtab_cfg = strtab_cfg;
+		t->x->ent[i].sc = local;
+		t->sc = &t->x->ent[i].sc;
+	}
+resolved:
+	if (!t->sc->bypass)
+		return smmu_txn_translate(smmu, t, res);
 bypass:
 	res->pa = t->iova;
 	res->contig = PAGE_SIZE - (t->iova & (PAGE_SIZE - 1));

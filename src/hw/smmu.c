@@ -7,6 +7,10 @@
 #include <string.h>
 #include "smmu-priv.h"
 
+/* Source of sio_hw_smmu.id: never reused, so per-thread state keyed by it
+ * cannot outlive its SMMU unnoticed. */
+static _Atomic u64 smmu_next_id = 1;
+
 void sio_hw_smmu_config_default(struct sio_hw_smmu_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -171,6 +175,9 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 	if (c.granules & SIO_HW_SMMU_GRAN_64K)
 		smmu->idr5 |= SIO_SMMU_IDR5_GRAN64K;
 
+	smmu->id = atomic_fetch_add(&smmu_next_id, 1);
+	mutex_init(&smmu->tstats_lock);
+	INIT_LIST_HEAD(&smmu->tstats);
 	mutex_init(&smmu->ctrl_lock);
 	spin_lock_init(&smmu->cmdq.lock);
 	spin_lock_init(&smmu->evtq.lock);
@@ -191,6 +198,7 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 	return smmu;
 
 err_free_smmu:
+	mutex_destroy(&smmu->tstats_lock);
 	mutex_destroy(&smmu->irq[SIO_HW_SMMU_IRQ_GERROR].lock);
 	mutex_destroy(&smmu->irq[SIO_HW_SMMU_IRQ_PRIQ].lock);
 	mutex_destroy(&smmu->irq[SIO_HW_SMMU_IRQ_EVTQ].lock);
@@ -210,6 +218,8 @@ void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu)
 	if (IS_ERR_OR_NULL(smmu))
 		return;
 	smmu_iotlb_free(smmu);
+	smmu_tstats_free(smmu);
+	mutex_destroy(&smmu->tstats_lock);
 	for (i = 0; i < SIO_HW_SMMU_NR_IRQS; i++)
 		mutex_destroy(&smmu->irq[i].lock);
 	mutex_destroy(&smmu->dev_lock);
@@ -542,6 +552,7 @@ void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
 			   struct sio_hw_smmu_stats *st)
 {
 	struct sio_smmu_counters *c = &smmu->stats;
+	u64 ts[SMMU_TS_NR] = { 0 };
 
 	memset(st, 0, sizeof(*st));
 #define SNAP(f) st->f = atomic_load_explicit(&c->f, memory_order_relaxed)
@@ -570,6 +581,15 @@ void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
 	SNAP(faults);
 	SNAP(check_mismatches);
 #undef SNAP
+	smmu_tstats_sum(smmu, ts);
+#define TS(f) st->f += ts[SMMU_TS_##f]
+	TS(iotlb_hits);
+	TS(iotlb_misses);
+	TS(iotlb_fills);
+	TS(iotlb_evictions);
+	TS(cfg_hits);
+	TS(walks);
+#undef TS
 	st->iotlb_capacity = (u64)smmu->tlb.nsets * smmu->tlb.ways;
 	st->iotlb_valid = smmu_iotlb_count_valid(smmu);
 }
@@ -581,6 +601,7 @@ void sio_hw_smmu_reset_stats(struct sio_hw_smmu *smmu)
 
 	for (i = 0; i < n; i++)
 		atomic_store_explicit(&p[i], 0, memory_order_relaxed);
+	smmu_tstats_reset(smmu);
 }
 
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,

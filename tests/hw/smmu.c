@@ -929,6 +929,82 @@ TEST(iotlb_capacity_and_eviction)
 	}
 }
 
+/*
+ * Range invalidations larger than the IOTLB (the model then skips entry
+ * sizes whose regions hold nothing, or scans every slot) still remove
+ * every entry they cover: block entries by their own size, pages beyond
+ * what per-page probing would reach; and only those.
+ */
+TEST(tlbi_range_beyond_capacity_removes_blocks_and_pages)
+{
+	struct sio_hw_smmu_config cfg;
+	struct sio_hw_smmu_txn_result r;
+	struct sio_hw_smmu_stats st;
+	struct env e;
+	struct pt pt;
+	u64 cd, i;
+
+	sio_hw_smmu_config_default(&cfg);
+	cfg.iotlb_entries = 16;
+	cfg.iotlb_ways = 2;
+	env_init(&e, &cfg, 4, 2);
+	sio_hw_smmu_set_check_iotlb(e.smmu, true);
+	pt_init(&e, &pt, false, 12, 48, 48, 0);
+	cd = env_alloc(&e, 4096);
+	env_cd(&e, cd, &pt, ASID, 0);
+	env_ste(&e, SID, ste0_s1(cd, 0, false), 0, 0, 0);
+	/* A 2 MiB block at 1 GiB, and 8 pages in the next 2 MiB. */
+	pt_map(&e, &pt, 0x40000000, 0x40200000, 2, S1_RW);
+	for (i = 0; i < 8; i++)
+		pt_map(&e, &pt, 0x40200000 + (i << 12), DATA + (i << 12), 3,
+		       S1_RW);
+	ASSERT_EQ(0, tr(&e, SID, 0x40123000, SIO_HW_ACCESS_READ, &r));
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(0, tr(&e, SID, 0x40200000 + (i << 12),
+				SIO_HW_ACCESS_READ, &r));
+	sio_hw_smmu_get_stats(e.smmu, &st);
+	ASSERT_EQ(9, st.iotlb_valid);
+
+	/* The block's 2 MiB (512 pages > 16 entries): only the block goes. */
+	EXPECT_EQ(0, env_tlbi_va(&e, 0, ASID, 0x40000000, 21));
+	sio_hw_smmu_get_stats(e.smmu, &st);
+	EXPECT_EQ(8, st.iotlb_valid);
+	ASSERT_EQ(0, tr(&e, SID, 0x401ff000, SIO_HW_ACCESS_READ, &r));
+	EXPECT_FALSE(r.iotlb_hit);
+	EXPECT_EQ(0x403ff000, r.pa);
+	ASSERT_EQ(0, tr(&e, SID, 0x40207000, SIO_HW_ACCESS_READ, &r));
+	EXPECT_TRUE(r.iotlb_hit);
+
+	/* An 8 KiB range inside the (refilled) block removes it too. */
+	ASSERT_EQ(0, tr(&e, SID, 0x40000000, SIO_HW_ACCESS_READ, &r));
+	sio_hw_smmu_get_stats(e.smmu, &st);
+	ASSERT_EQ(9, st.iotlb_valid);
+	EXPECT_EQ(0, env_tlbi_va(&e, 0, ASID, 0x40100000, 13));
+	sio_hw_smmu_get_stats(e.smmu, &st);
+	EXPECT_EQ(8, st.iotlb_valid);
+
+	/* The pages' 2 MiB: all 8 pages, found by the region counters. */
+	EXPECT_EQ(0, env_tlbi_va(&e, 0, ASID, 0x40200000, 21));
+	sio_hw_smmu_get_stats(e.smmu, &st);
+	EXPECT_EQ(0, st.iotlb_valid);
+	/* Unmap one page: no stale entry may serve it (checker strict). */
+	wr64(&e, pt_map(&e, &pt, 0x40203000, DATA + 0x3000, 3, S1_RW), 0);
+	EXPECT_EQ(-EFAULT, tr(&e, SID, 0x40203000, SIO_HW_ACCESS_READ, &r));
+
+	/* Refill both, then one 4 MiB range covering everything. */
+	ASSERT_EQ(0, tr(&e, SID, 0x40000000, SIO_HW_ACCESS_READ, &r));
+	for (i = 0; i < 8; i++)
+		if (i != 3)
+			ASSERT_EQ(0, tr(&e, SID, 0x40200000 + (i << 12),
+					SIO_HW_ACCESS_READ, &r));
+	sio_hw_smmu_get_stats(e.smmu, &st);
+	ASSERT_EQ(8, st.iotlb_valid);
+	EXPECT_EQ(0, env_tlbi_va(&e, 0, ASID, 0x40000000, 22));
+	sio_hw_smmu_get_stats(e.smmu, &st);
+	EXPECT_EQ(0, st.iotlb_valid);
+	env_fini(&e);
+}
+
 TEST_F(smmu, register_misuse_warns)
 {
 	test_expect_warns(3);
