@@ -180,6 +180,17 @@ static const struct scn_module {
 	  "drivers/vfio/platform/vfio-platform.ko" },
 };
 
+/* @arg as a module name: '_' and '-' are the same ("vfio_pci"). */
+static void module_name(char name[SIO_NAME_LEN], const char *arg)
+{
+	size_t i;
+
+	snprintf(name, SIO_NAME_LEN, "%s", arg);
+	for (i = 0; name[i]; i++)
+		if (name[i] == '_')
+			name[i] = '-';
+}
+
 static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 {
 	const struct scn_module *mod = NULL;
@@ -189,10 +200,7 @@ static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	size_t i;
 	int ret;
 
-	snprintf(name, sizeof(name), "%s", cmd->argv[0]);
-	for (i = 0; name[i]; i++)
-		if (name[i] == '_')
-			name[i] = '-';
+	module_name(name, cmd->argv[0]);
 	for (i = 0; i < ARRAY_SIZE(scn_modules); i++)
 		if (!strcmp(scn_modules[i].name, name))
 			mod = &scn_modules[i];
@@ -233,13 +241,9 @@ static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 static void run_rmmod(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 {
 	char name[SIO_NAME_LEN];
-	size_t i;
 	int ret;
 
-	snprintf(name, sizeof(name), "%s", cmd->argv[0]);
-	for (i = 0; name[i]; i++)
-		if (name[i] == '_')
-			name[i] = '-';
+	module_name(name, cmd->argv[0]);
 	if (cmd->flags & 1)
 		scn_out(ctx, "rmmod %s\n", name);
 	ret = sio_machine_remove_driver(ctx->m, NULL, name);

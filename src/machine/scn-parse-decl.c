@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Scenario parser, declarations of the machine: "iommu", "device", "driver"
+ * and "cmdline" / "boot option" lines and their KEY[=VALUE] options.
+ */
+#include "scn-parse-priv.h"
+#include <softiommu/iommu.h>
+
+/**
+ * scn_take_bus() - take a bus name ("pci" or "platform")
+ * @p: the parser
+ * @dst: where to copy it (at least 9 bytes)
+ *
+ * Context: any; touches only @p and @dst.
+ * Return: 0, or -EINVAL with the error reported.
+ */
+int scn_take_bus(struct scn_parser *p, char *dst)
+{
+	const char *s = scn_peek(p);
+
+	if (!s || (strcmp(s, "pci") && strcmp(s, "platform")))
+		return scn_expected(p, "a bus (pci or platform)");
+	strcpy(dst, s);
+	p->i++;
+	return 0;
+}
+
+/* ---- option helpers ---- */
+
+/*
+ * One KEY or KEY=VALUE option at the parser's next token: @val is NULL when
+ * there is no '='.  Returns 0, or -EINVAL after reporting the error at the
+ * option.
+ */
+typedef int (*scn_opt_fn)(struct scn_parser *p, const char *key,
+			  const char *val);
+
+/* Every remaining token of the line is an option for @opt. */
+static int parse_opts(struct scn_parser *p, scn_opt_fn opt)
+{
+	int ret;
+
+	while (!scn_at_end(p)) {
+		const char *tok = scn_peek(p);
+		const char *eq = strchr(tok, '=');
+		size_t n = eq ? (size_t)(eq - tok) : strlen(tok);
+		char key[32];
+
+		if (n >= sizeof(key))
+			n = sizeof(key) - 1;
+		memcpy(key, tok, n);
+		key[n] = '\0';
+		ret = opt(p, key, eq ? eq + 1 : NULL);
+		if (ret)
+			return ret;
+		p->i++;
+	}
+	return 0;
+}
+
+/* A flag option: a bare KEY that sets a bit. */
+struct scn_opt_flag {
+	const char *key;
+	unsigned int flag;
+};
+
+/* Set the bit of @key if it is one of @tbl's; false if it is not. */
+static bool opt_flag(const struct scn_opt_flag *tbl, size_t n,
+		     const char *key, unsigned int *flags)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (!strcmp(key, tbl[k].key)) {
+			*flags |= tbl[k].flag;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* VALUE is a number in [@min, @max]; @what names the option's form. */
+static int opt_uint(struct scn_parser *p, const char *v, u64 min, u64 max,
+		    const char *what, unsigned int *dst)
+{
+	u64 n;
+
+	if (sio_scn_parse_u64(v, &n) || n < min || n > max)
+		return scn_expected(p, what);
+	*dst = (unsigned int)n;
+	return 0;
+}
+
+/* VALUE is a name (device, driver, IOMMU). */
+static int opt_name(struct scn_parser *p, const char *v, char *dst,
+		    const char *what)
+{
+	if (!scn_valid_name(v))
+		return scn_expected(p, what);
+	strcpy(dst, v);
+	return 0;
+}
+
+/*
+ * Call @item on each element of the comma-separated list @v (shorter than
+ * @max bytes, at most 511).  Return: 0, or -EINVAL for a list too long, with
+ * no element, or with an element @item refuses.
+ */
+static int for_each_list_item(const char *v, size_t max,
+			      int (*item)(const char *t, void *arg), void *arg)
+{
+	char buf[512];
+	char *save, *t;
+	int n = 0;
+
+	if (strlen(v) >= max)
+		return -EINVAL;
+	strcpy(buf, v);
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (item(t, arg))
+			return -EINVAL;
+		n++;
+	}
+	return n ? 0 : -EINVAL;
+}
+
+/* ---- iommu ---- */
+
+static int pgsize_item(const char *t, void *arg)
+{
+	unsigned long *bitmap = arg;
+	u64 sz;
+
+	if (sio_scn_parse_u64(t, &sz) || !sz || (sz & (sz - 1)) ||
+	    sz < 4096 || sz > (1ULL << 40))
+		return -EINVAL;
+	*bitmap |= (unsigned long)sz;
+	return 0;
+}
+
+static int granule_item(const char *t, void *arg)
+{
+	unsigned int *mask = arg;
+
+	if (!strcmp(t, "4K") || !strcmp(t, "4k"))
+		*mask |= MACHINE_SMMU_GRAN_4K;
+	else if (!strcmp(t, "16K") || !strcmp(t, "16k"))
+		*mask |= MACHINE_SMMU_GRAN_16K;
+	else if (!strcmp(t, "64K") || !strcmp(t, "64k"))
+		*mask |= MACHINE_SMMU_GRAN_64K;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static const char smmu_opts_help[] =
+	"an SMMU option (iotlb=N, iotlb-ways=N, iotlb-policy=clock|random, "
+	"stage1, stage2, nesting, pri, ats, ssid-bits=N, "
+	"granules=4K,16K,64K, ias=N, oas=N, no-check-iotlb)";
+
+/* One option of "iommu smmu NAME ...". */
+static int smmu_opt(struct scn_parser *p, const char *key, const char *v)
+{
+	static const struct scn_opt_flag feats[] = {
+		{ "stage1", MACHINE_SMMU_F_STAGE1 },
+		{ "stage2", MACHINE_SMMU_F_STAGE2 },
+		{ "nesting", MACHINE_SMMU_F_NESTING },
+		{ "pri", MACHINE_SMMU_F_PRI },
+		{ "ats", MACHINE_SMMU_F_ATS },
+	};
+	struct machine_smmu_opts *o = &p->cmd->smmu;
+	u64 n;
+
+	if (!v) {
+		if (opt_flag(feats, ARRAY_SIZE(feats), key, &o->features))
+			return 0;
+		if (strcmp(key, "no-check-iotlb"))
+			return scn_expected(p, smmu_opts_help);
+		o->no_check = true;
+		return 0;
+	}
+	if (!strcmp(key, "iotlb"))
+		return opt_uint(p, v, 1, 65536, "iotlb=N (1..65536 entries)",
+				&o->iotlb_entries);
+	if (!strcmp(key, "iotlb-ways")) {
+		if (sio_scn_parse_u64(v, &n) || !n || n > 16 || (n & (n - 1)))
+			return scn_expected(p, "iotlb-ways=N (1, 2, 4, 8 or 16)");
+		o->iotlb_ways = (unsigned int)n;
+		return 0;
+	}
+	if (!strcmp(key, "iotlb-policy")) {
+		if (!strcmp(v, "random"))
+			o->iotlb_random = true;
+		else if (!strcmp(v, "clock"))
+			o->iotlb_random = false;
+		else
+			return scn_expected(p, "iotlb-policy=clock|random");
+		return 0;
+	}
+	if (!strcmp(key, "ssid-bits")) {
+		if (opt_uint(p, v, 0, 20, "ssid-bits=N (0..20)", &o->ssid_bits))
+			return -EINVAL;
+		o->ssid_bits_set = true;
+		return 0;
+	}
+	if (!strcmp(key, "granules")) {
+		o->granules = 0;
+		if (for_each_list_item(v, 64, granule_item, &o->granules))
+			return scn_expected(p, "granules=4K[,16K][,64K]");
+		return 0;
+	}
+	if (!strcmp(key, "ias"))
+		return opt_uint(p, v, 32, 52, "ias=N (32..52)", &o->ias);
+	if (!strcmp(key, "oas")) {
+		if (sio_scn_parse_u64(v, &n) || (n != 32 && n != 36 && n != 40 &&
+		    n != 42 && n != 44 && n != 48 && n != 52))
+			return scn_expected(p, "oas=32|36|40|42|44|48|52");
+		o->oas = (unsigned int)n;
+		return 0;
+	}
+	return scn_expected(p, smmu_opts_help);
+}
+
+/* One option of "iommu mock|mock2 NAME ...". */
+static int iommu_opt(struct scn_parser *p, const char *key, const char *v)
+{
+	static const struct scn_opt_flag flags[] = {
+		{ "no-identity", SIO_IOMMU_DECL_NO_IDENTITY },
+		{ "no-blocked", SIO_IOMMU_DECL_NO_BLOCKED },
+		{ "single-group", SIO_IOMMU_DECL_SINGLE_GROUP },
+		{ "deferred-attach", SIO_IOMMU_DECL_DEFERRED_ATTACH },
+		{ "legacy-default", SIO_IOMMU_DECL_LEGACY_DEFAULT },
+	};
+	struct sio_iommu_decl *d = &p->cmd->decl.iommu;
+
+	if (!v && opt_flag(flags, ARRAY_SIZE(flags), key, &d->flags))
+		return 0;
+	if (v && !strcmp(key, "pgsize")) {
+		d->pgsize_bitmap = 0;
+		if (for_each_list_item(v, 256, pgsize_item, &d->pgsize_bitmap))
+			return scn_expected(p, "pgsize=SIZE[,SIZE...] (powers of two, 4K..1T)");
+		return 0;
+	}
+	if (v && !strcmp(key, "pasids"))
+		return opt_uint(p, v, 0, 1u << 20, "pasids=N (0..1048576)",
+				&d->max_pasids);
+	if (v && !strcmp(key, "def-domain")) {
+		if (!strcmp(v, "identity"))
+			d->def_domain_type = IOMMU_DOMAIN_IDENTITY;
+		else if (!strcmp(v, "dma"))
+			d->def_domain_type = IOMMU_DOMAIN_DMA;
+		else if (!strcmp(v, "none"))
+			d->def_domain_type = 0;
+		else
+			return scn_expected(p, "def-domain=identity|dma|none");
+		return 0;
+	}
+	return scn_expected(p, "an IOMMU option (pgsize=, pasids=, def-domain=, no-identity, no-blocked, single-group, deferred-attach, legacy-default)");
+}
+
+/**
+ * scn_parse_iommu() - the rest of "iommu KIND NAME [OPTION...]"
+ * @p: the parser, after "iommu"; fills p->cmd->decl.iommu (and ->smmu)
+ *
+ * Context: any; touches only @p and its command.
+ * Return: 0, or -EINVAL with the error reported.
+ */
+int scn_parse_iommu(struct scn_parser *p)
+{
+	struct sio_iommu_decl *d = &p->cmd->decl.iommu;
+	const char *s = scn_peek(p);
+	bool smmu;
+	int ret;
+
+	if (!s || strlen(s) >= sizeof(d->kind) || !sio_machine_iommu_kind_known(s))
+		return scn_expected(p, "an IOMMU driver kind (mock, mock2, smmu)");
+	strcpy(d->kind, s);
+	smmu = !strcmp(s, "smmu");
+	p->i++;
+	ret = scn_take_name(p, "an IOMMU instance name", d->name);
+	return ret ?: parse_opts(p, smmu ? smmu_opt : iommu_opt);
+}
+
+/* ---- device ---- */
+
+static int parse_resv(const char *v, struct sio_resv_decl *r)
+{
+	static const struct { const char *name; int type; } types[] = {
+		{ "direct", IOMMU_RESV_DIRECT },
+		{ "relaxable", IOMMU_RESV_DIRECT_RELAXABLE },
+		{ "reserved", IOMMU_RESV_RESERVED },
+		{ "msi", IOMMU_RESV_MSI },
+		{ "sw-msi", IOMMU_RESV_SW_MSI },
+	};
+	char buf[128];
+	char *colon, *plus;
+	size_t k;
+
+	if (strlen(v) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, v);
+	colon = strchr(buf, ':');
+	plus = strchr(buf, '+');
+	if (!colon || !plus || plus < colon)
+		return -EINVAL;
+	*colon = *plus = '\0';
+	for (k = 0; k < ARRAY_SIZE(types); k++)
+		if (!strcmp(buf, types[k].name))
+			break;
+	if (k == ARRAY_SIZE(types))
+		return -EINVAL;
+	r->type = types[k].type;
+	if (sio_scn_parse_u64(colon + 1, &r->start) ||
+	    sio_scn_parse_u64(plus + 1, &r->length) || !r->length ||
+	    r->start + r->length < r->start)
+		return -EINVAL;
+	return 0;
+}
+
+static int sid_item(const char *t, void *arg)
+{
+	struct sio_device_decl *d = arg;
+	u64 n;
+
+	if (d->num_ids >= SIO_DECL_MAX_IDS ||
+	    sio_scn_parse_u64(t, &n) || n > 0xffffffffULL)
+		return -EINVAL;
+	d->ids[d->num_ids++] = (u32)n;
+	return 0;
+}
+
+/* One option of "device BUS NAME ...". */
+static int device_opt(struct scn_parser *p, const char *key, const char *v)
+{
+	struct sio_device_decl *d = &p->cmd->decl.device;
+
+	if (!v && !strcmp(key, "late")) {
+		d->late = true;
+		return 0;
+	}
+	if (!v && !strcmp(key, "untrusted")) {
+		d->untrusted = true;
+		return 0;
+	}
+	if (v && !strcmp(key, "compatible"))
+		return opt_name(p, v, d->compatible, "compatible=NAME");
+	if (v && !strcmp(key, "iommu"))
+		return opt_name(p, v, d->iommu, "iommu=NAME");
+	if (v && !strcmp(key, "alias"))
+		return opt_name(p, v, d->alias, "alias=NAME");
+	if (v && (!strcmp(key, "sid") || !strcmp(key, "sids"))) {
+		d->num_ids = 0;
+		if (for_each_list_item(v, 256, sid_item, d))
+			return scn_expected(p, "sid=ID[,ID...] (up to 8)");
+		return 0;
+	}
+	if (v && !strcmp(key, "pasid-bits"))
+		return opt_uint(p, v, 0, 20, "pasid-bits=N (0..20)",
+				&d->pasid_bits);
+	if (v && !strcmp(key, "resv")) {
+		if (d->num_resv >= SIO_DECL_MAX_RESV ||
+		    parse_resv(v, &d->resv[d->num_resv]))
+			return scn_expected(p, "resv=direct|relaxable|reserved|msi|sw-msi:START+LENGTH (up to 4)");
+		d->num_resv++;
+		return 0;
+	}
+	return scn_expected(p, "a device option (compatible=, iommu=, sid=, alias=, pasid-bits=, resv=, late, untrusted)");
+}
+
+/**
+ * scn_parse_device() - the rest of "device [add] BUS NAME [OPTION...]" or
+ * "device remove NAME"
+ * @p: the parser, after "device"; fills p->cmd->decl.device, or sets
+ *     p->cmd->kind to SCN_DEVICE_REMOVE with the name in argv[0]
+ *
+ * Context: any; touches only @p and its command.
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_parse_device(struct scn_parser *p)
+{
+	struct sio_device_decl *d = &p->cmd->decl.device;
+	int ret;
+
+	if (scn_accept(p, "remove")) {
+		p->cmd->kind = SCN_DEVICE_REMOVE;
+		ret = scn_take_name_arg(p, "a device name");
+		return ret ?: scn_want_end(p);
+	}
+	scn_accept(p, "add");
+	ret = scn_take_bus(p, d->bus) ?:
+	      scn_take_name(p, "a device name", d->name);
+	return ret ?: parse_opts(p, device_opt);
+}
+
+/* ---- driver ---- */
+
+static int driver_id_item(const char *t, void *arg)
+{
+	struct sio_driver_decl *d = arg;
+
+	if (d->num_ids >= SIO_DECL_MAX_DRV_IDS || !scn_valid_name(t))
+		return -EINVAL;
+	strcpy(d->ids[d->num_ids++], t);
+	return 0;
+}
+
+/* One option of "driver BUS NAME ...". */
+static int driver_opt(struct scn_parser *p, const char *key, const char *v)
+{
+	struct sio_driver_decl *d = &p->cmd->decl.driver;
+
+	if (v && !strcmp(key, "kind")) {
+		if (strlen(v) >= sizeof(d->kind) ||
+		    !sio_machine_driver_kind_known(v))
+			return scn_expected(p, "kind=dma-api|vfio|stub");
+		strcpy(d->kind, v);
+		return 0;
+	}
+	if (v && !strcmp(key, "ids")) {
+		d->num_ids = 0;
+		if (for_each_list_item(v, 512, driver_id_item, d))
+			return scn_expected(p, "ids=NAME[,NAME...] (up to 4)");
+		return 0;
+	}
+	if (v && !strcmp(key, "needs"))
+		return opt_name(p, v, d->needs, "needs=DEVICE");
+	return scn_expected(p, "a driver option (kind=, ids=, needs=)");
+}
+
+/**
+ * scn_parse_driver() - the rest of "driver BUS NAME kind=KIND [OPTION...]"
+ * @p: the parser, after "driver"; fills p->cmd->decl.driver
+ *
+ * Context: any; touches only @p and its command.
+ * Return: 0, or -EINVAL with the error reported (kind= is required).
+ */
+int scn_parse_driver(struct scn_parser *p)
+{
+	struct sio_driver_decl *d = &p->cmd->decl.driver;
+	int ret;
+
+	ret = scn_take_bus(p, d->bus) ?:
+	      scn_take_name(p, "a driver name", d->name) ?:
+	      parse_opts(p, driver_opt);
+	if (ret)
+		return ret;
+	/* Only a known kind (never "") is ever copied in. */
+	if (!d->kind[0])
+		return scn_expected(p, "kind=dma-api|vfio|stub");
+	return 0;
+}
+
+/* ---- boot options ---- */
+
+/**
+ * scn_parse_cmdline() - the options of "cmdline ARG..." / "boot option ARG..."
+ * @p: the parser, after the command word(s); fills p->cmd->decl.cmdline and
+ *     adds each option to argv
+ *
+ * Context: any; touches only @p and its command.
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_parse_cmdline(struct scn_parser *p)
+{
+	typeof(p->cmd->decl.cmdline) *c = &p->cmd->decl.cmdline;
+	int ret;
+
+	c->passthrough = c->strict = c->v7_order = SCN_CMDLINE_UNSET;
+	if (scn_at_end(p))
+		return scn_expected(p, "a boot option");
+	while (!scn_at_end(p)) {
+		const char *s = scn_peek(p);
+
+		if (!strcmp(s, "iommu.passthrough=0") || !strcmp(s, "iommu.passthrough=1"))
+			c->passthrough = s[18] - '0';
+		else if (!strcmp(s, "iommu.strict=0") || !strcmp(s, "iommu.strict=1"))
+			c->strict = s[13] - '0';
+		else if (!strcmp(s, "legacy-v7-order"))
+			c->v7_order = 1;
+		else
+			return scn_expected(p, "a boot option (iommu.passthrough=0|1, iommu.strict=0|1, legacy-v7-order)");
+		ret = scn_add_arg(p->cmd, s);
+		if (ret)
+			return ret;
+		p->i++;
+	}
+	return 0;
+}
