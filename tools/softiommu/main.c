@@ -4,6 +4,7 @@
  * an interactive shell in the same language, a parse-only check, and a
  * machine-readable report.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +37,33 @@ static void usage(FILE *f)
 "  --json            machine-readable report on stdout (no transcript)\n"
 "  -q, --quiet       print only failures and the summary\n"
 "  --dmesg           print the whole kernel log at the end\n"
-"  --virtual-clock   deterministic log timestamps (also SIO_LOG_CLOCK=virtual)\n"
+"  --virtual-clock   deterministic run: virtual log timestamps, one CPU\n"
+"                    (also SIO_LOG_CLOCK=virtual)\n"
 "  -h, --help        this help\n"
 "  --version         print the version\n"
 "exit status: 0 all expects held and no unexpected WARN, 1 otherwise,\n"
 "             2 malformed scenario or bad usage\n"
 "The language: docs/scenario-language.md (or type 'help' in the shell).\n");
+}
+
+/*
+ * A deterministic run keeps the whole process on the CPU it started on,
+ * before any thread exists (workers inherit the mask): per-CPU caches (the
+ * IOVA magazines, like the kernel's) then hand out the same addresses on
+ * every run, whatever else the machine is doing.
+ */
+static void pin_to_one_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "softiommu: cannot pin to cpu %d; addresses may vary\n",
+			cpu);
 }
 
 static struct sio_scn_opts cli_opts(const struct cli *c)
@@ -328,6 +350,10 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (c.virtual_clock || (getenv("SIO_LOG_CLOCK") &&
+				!strcmp(getenv("SIO_LOG_CLOCK"), "virtual")))
+		if (!cmd || strcmp(cmd, "bench"))
+			pin_to_one_cpu();
 	sio_rcu_register_thread();
 	if (!cmd || !strcmp(cmd, "run")) {
 		status = cmd_run(&c, nrest, rest);
