@@ -322,6 +322,7 @@ static int __device_attach_driver(struct sio_driver *drv,
 {
 	int ret;
 
+	sio_device_lock_assert(dev);
 	ret = driver_match_device(drv, dev);
 	if (ret == 0)
 		return 0;

@@ -149,6 +149,7 @@ static int __link_child(struct sio_sysfs_node *dir, struct sio_sysfs_node *n)
 	int cmp;
 
 	lockdep_assert_held(&dir->fs->lock);
+	lockdep_assert_held(&dir->fs->lock);
 	if (dir->removed)
 		return -ENOENT;
 	list_for_each_entry(c, &dir->children, sibling) {
@@ -259,6 +260,7 @@ static void __mark_removed(struct sio_sysfs_node *n)
 {
 	struct sio_sysfs_node *c;
 
+	lockdep_assert_held(&n->fs->lock);
 	n->removed = true;
 	if (node_is_active_here(n))
 		WARN(1, "sysfs: %s removes itself from its own callback",
@@ -333,6 +335,7 @@ static struct sio_sysfs_node *__add_node(struct sio_sysfs_node *parent,
 {
 	int ret;
 
+	lockdep_assert_held(&parent->fs->lock);
 	ret = __link_child(parent, n);
 	if (ret) {
 		/* Never linked: not on fs->all yet, free directly. */

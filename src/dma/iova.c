@@ -236,6 +236,7 @@ static bool iova_fit_subtree(struct rb_node *node, struct iova_fit *f)
 
 static bool __iova_fit(struct iova_domain *iovad, struct iova_fit *f)
 {
+	lockdep_assert_held(&iovad->iova_rbtree_lock);
 	if (f->hb < f->lb || f->hb - f->lb + 1 < f->size)
 		return false;
 	return iova_fit_subtree(iovad->rbroot.rb_node, f);
