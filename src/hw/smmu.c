@@ -398,6 +398,28 @@ static u32 smmu_q_ptr_mask(struct sio_smmu_queue *q)
 	return ((2U << log2) - 1) | SIO_SMMU_Q_OVF;
 }
 
+/*
+ * Output queues (events, page requests): the driver consumes, so CONS is
+ * its to write at any time (release: the records it read are free again);
+ * PROD belongs to the model and is writable only while the queue is
+ * disabled (e.g. to reset it), as on SMMUv3.
+ */
+static void smmu_outq_write_cons(struct sio_smmu_queue *q, u32 val)
+{
+	atomic_store_explicit(&q->cons, val & smmu_q_ptr_mask(q),
+			      memory_order_release);
+}
+
+static void smmu_outq_write_prod(struct sio_hw_smmu *smmu,
+				 struct sio_smmu_queue *q, u32 en_bit,
+				 const char *reg, u32 val)
+{
+	spin_lock(&q->lock);
+	if (smmu_q_disabled(smmu, en_bit, reg))
+		atomic_store(&q->prod, val & smmu_q_ptr_mask(q));
+	spin_unlock(&q->lock);
+}
+
 static void smmu_write_cr0(struct sio_hw_smmu *smmu, u32 val)
 {
 	u32 old;
@@ -474,28 +496,18 @@ void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val)
 		spin_unlock(&smmu->cmdq.lock);
 		return;
 	case SIO_SMMU_EVTQ_CONS:
-		atomic_store_explicit(&smmu->evtq.cons,
-				      val & smmu_q_ptr_mask(&smmu->evtq),
-				      memory_order_release);
+		smmu_outq_write_cons(&smmu->evtq, val);
 		return;
 	case SIO_SMMU_EVTQ_PROD:
-		spin_lock(&smmu->evtq.lock);
-		if (smmu_q_disabled(smmu, SIO_SMMU_CR0_EVTQEN, "EVTQ_PROD"))
-			atomic_store(&smmu->evtq.prod,
-				     val & smmu_q_ptr_mask(&smmu->evtq));
-		spin_unlock(&smmu->evtq.lock);
+		smmu_outq_write_prod(smmu, &smmu->evtq, SIO_SMMU_CR0_EVTQEN,
+				     "EVTQ_PROD", val);
 		return;
 	case SIO_SMMU_PRIQ_CONS:
-		atomic_store_explicit(&smmu->priq.cons,
-				      val & smmu_q_ptr_mask(&smmu->priq),
-				      memory_order_release);
+		smmu_outq_write_cons(&smmu->priq, val);
 		return;
 	case SIO_SMMU_PRIQ_PROD:
-		spin_lock(&smmu->priq.lock);
-		if (smmu_q_disabled(smmu, SIO_SMMU_CR0_PRIQEN, "PRIQ_PROD"))
-			atomic_store(&smmu->priq.prod,
-				     val & smmu_q_ptr_mask(&smmu->priq));
-		spin_unlock(&smmu->priq.lock);
+		smmu_outq_write_prod(smmu, &smmu->priq, SIO_SMMU_CR0_PRIQEN,
+				     "PRIQ_PROD", val);
 		return;
 	}
 	WARN(1, "%s: write32 of read-only or unknown register 0x%x",
