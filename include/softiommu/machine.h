@@ -40,7 +40,8 @@ struct sio_device;
 
 /**
  * struct sio_iommu_decl - an IOMMU instance ("iommu mock smmu0 ...")
- * @kind: driver kind: "mock" or "mock2" (a second driver, other ops)
+ * @kind: driver kind: "mock", "mock2" (a second driver, other ops) or
+ *        "smmu" (defaults; sio_machine_add_smmu() takes its hardware)
  * @name: instance name, referenced by devices' @iommu
  * @pgsize_bitmap: page sizes (0 = driver default)
  * @max_pasids: PASIDs supported (0 = none)
@@ -55,6 +56,46 @@ struct sio_iommu_decl {
 	unsigned int max_pasids;
 	unsigned int flags;
 	int def_domain_type;
+};
+
+/* struct sio_smmu_decl.features (an explicit feature list) */
+#define SIO_SMMU_DECL_F_STAGE1		(1u << 0)
+#define SIO_SMMU_DECL_F_STAGE2		(1u << 1)
+#define SIO_SMMU_DECL_F_NESTING		(1u << 2)
+#define SIO_SMMU_DECL_F_PRI		(1u << 3)
+#define SIO_SMMU_DECL_F_ATS		(1u << 4)
+
+/* struct sio_smmu_decl.granules */
+#define SIO_SMMU_DECL_GRAN_4K		(1u << 0)
+#define SIO_SMMU_DECL_GRAN_16K		(1u << 1)
+#define SIO_SMMU_DECL_GRAN_64K		(1u << 2)
+
+/**
+ * struct sio_smmu_decl - the hardware of a software SMMU instance ("iommu
+ * smmu NAME ..."); zero means "the hardware model's default" for every field
+ * @features: SIO_SMMU_DECL_F_*; 0 = every feature; non-zero = exactly these
+ *	(nesting implies both stages)
+ * @iotlb_entries: IOTLB capacity
+ * @iotlb_ways: IOTLB associativity
+ * @iotlb_random: random replacement (else clock)
+ * @ssid_bits_set: @ssid_bits is meaningful (0 is a valid width)
+ * @ssid_bits: SubstreamID (PASID) bits
+ * @granules: SIO_SMMU_DECL_GRAN_*
+ * @ias: input address bits
+ * @oas: output address bits
+ * @no_check: leave the IOTLB coherency checker off
+ */
+struct sio_smmu_decl {
+	unsigned int features;
+	unsigned int iotlb_entries;
+	unsigned int iotlb_ways;
+	bool iotlb_random;
+	bool ssid_bits_set;
+	unsigned int ssid_bits;
+	unsigned int granules;
+	unsigned int ias;
+	unsigned int oas;
+	bool no_check;
 };
 
 /**
@@ -138,9 +179,47 @@ void sio_machine_destroy(struct sio_machine *m);
 int sio_machine_add_bus(struct sio_machine *m, const char *kind);
 int sio_machine_add_iommu(struct sio_machine *m,
 			  const struct sio_iommu_decl *decl);
+/**
+ * sio_machine_add_memory() - give @m its RAM (scenario: "memory SIZE")
+ * @m: the machine
+ * @base: first physical address (0 = 0x40000000, so PA 0 is never RAM)
+ * @size: bytes (a multiple of 4 KiB, > 0)
+ *
+ * Needed before an SMMU or any DMA; a machine that declares an SMMU without
+ * memory gets 256 MiB at 0x40000000.
+ * Context: may sleep.  Return: 0, -EEXIST (the machine has memory already),
+ * -EINVAL (bad size or base), -ENOMEM.
+ */
+int sio_machine_add_memory(struct sio_machine *m, uint64_t base,
+			   uint64_t size);
+
+/**
+ * sio_machine_add_smmu() - add a software SMMU (hardware model + driver)
+ * @m: the machine
+ * @name: instance name, referenced by devices' @iommu
+ * @hw: the hardware, or NULL for the model's defaults
+ *
+ * Context: may sleep.  Return: as sio_machine_add_iommu(); -EINVAL for
+ * hardware the driver cannot use (no stage, no usable granule).
+ */
+int sio_machine_add_smmu(struct sio_machine *m, const char *name,
+			 const struct sio_smmu_decl *hw);
 int sio_machine_add_device(struct sio_machine *m,
 			   const struct sio_device_decl *decl);
 int sio_machine_remove_device(struct sio_machine *m, const char *name);
+
+/**
+ * sio_machine_get_device() - look a device of @m up by name (any bus)
+ * @m: the machine
+ * @name: device name ("0000:00:02.0")
+ *
+ * For the device-side and DMA APIs (include/softiommu/dma.h), which take a
+ * device.  Context: may sleep.  Return: the device with a reference (drop
+ * it with sio_machine_put_device()), or NULL if there is none.
+ */
+struct sio_device *sio_machine_get_device(struct sio_machine *m,
+					  const char *name);
+void sio_machine_put_device(struct sio_device *dev);
 int sio_machine_add_driver(struct sio_machine *m,
 			   const struct sio_driver_decl *decl);
 int sio_machine_remove_driver(struct sio_machine *m, const char *bus,

@@ -9,7 +9,7 @@
 #include <softiommu/iommu-driver.h>
 #include "../dev/device.h"
 #include "../endpoints/endpoints.h"
-#include "machine-smmu.h"
+#include <softiommu/machine.h>
 
 struct machine_iommu_kind;
 struct sio_nic_dma;
@@ -86,17 +86,7 @@ struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id);
 #define MACHINE_MEM_DEFAULT_SIZE	(256ULL << 20)
 #define MACHINE_MEM_DEFAULT_BASE	0x40000000ULL
 
-/**
- * sio_machine_add_memory() - give @m its RAM ("memory SIZE [base=ADDR]")
- * @m: the machine
- * @base: first physical address (0 = MACHINE_MEM_DEFAULT_BASE)
- * @size: bytes (multiple of 4 KiB, > 0)
- *
- * Context: may sleep; before the first SMMU or DMA user.
- * Return: 0, -EEXIST (the machine already has memory), -EINVAL (bad size
- * or base), -ENOMEM.
- */
-int sio_machine_add_memory(struct sio_machine *m, u64 base, u64 size);
+/* sio_machine_add_memory() and sio_machine_add_smmu() are public (machine.h). */
 
 /* Create the default memory if @m has none.  Return: 0 or -errno. */
 int sio_machine_ensure_memory(struct sio_machine *m);
@@ -112,7 +102,7 @@ int sio_machine_ensure_memory(struct sio_machine *m);
  */
 int sio_machine_add_iommu_opts(struct sio_machine *m,
 			       const struct sio_iommu_decl *decl,
-			       const struct machine_smmu_opts *smmu);
+			       const struct sio_smmu_decl *smmu);
 
 /*
  * The IOMMU instance @dev's firmware description names.  Return: the
@@ -128,7 +118,7 @@ void sio_machine_flush_iommu_events(struct sio_machine *m);
 /* ---- machine-smmu.c: the "smmu" IOMMU kind ---- */
 struct iommu_device *machine_smmu_create(struct sio_machine *m,
 					 const struct sio_iommu_decl *decl,
-					 const struct machine_smmu_opts *opts,
+					 const struct sio_smmu_decl *opts,
 					 struct machine_iommu *mi);
 void machine_smmu_destroy(struct machine_iommu *mi);
 bool machine_iommu_is_smmu(const struct machine_iommu *mi);

@@ -171,7 +171,7 @@ static int smmu_debugfs_create(struct sio_machine *m, struct machine_iommu *mi)
 }
 
 static void smmu_fill_config(struct smmu_iommu_config *cfg,
-			     const struct machine_smmu_opts *o)
+			     const struct sio_smmu_decl *o)
 {
 	struct sio_hw_smmu_config *hw = &cfg->hw;
 
@@ -181,13 +181,13 @@ static void smmu_fill_config(struct smmu_iommu_config *cfg,
 	if (!o)
 		return;
 	if (o->features) {
-		hw->stage1 = o->features & (MACHINE_SMMU_F_STAGE1 |
-					    MACHINE_SMMU_F_NESTING);
-		hw->stage2 = o->features & (MACHINE_SMMU_F_STAGE2 |
-					    MACHINE_SMMU_F_NESTING);
-		hw->nesting = o->features & MACHINE_SMMU_F_NESTING;
-		hw->pri = o->features & MACHINE_SMMU_F_PRI;
-		hw->ats = o->features & MACHINE_SMMU_F_ATS;
+		hw->stage1 = o->features & (SIO_SMMU_DECL_F_STAGE1 |
+					    SIO_SMMU_DECL_F_NESTING);
+		hw->stage2 = o->features & (SIO_SMMU_DECL_F_STAGE2 |
+					    SIO_SMMU_DECL_F_NESTING);
+		hw->nesting = o->features & SIO_SMMU_DECL_F_NESTING;
+		hw->pri = o->features & SIO_SMMU_DECL_F_PRI;
+		hw->ats = o->features & SIO_SMMU_DECL_F_ATS;
 		hw->stall = false;
 	}
 	if (o->iotlb_entries)
@@ -200,11 +200,11 @@ static void smmu_fill_config(struct smmu_iommu_config *cfg,
 		hw->ssid_bits = o->ssid_bits;
 	if (o->granules) {
 		hw->granules = 0;
-		if (o->granules & MACHINE_SMMU_GRAN_4K)
+		if (o->granules & SIO_SMMU_DECL_GRAN_4K)
 			hw->granules |= SIO_HW_SMMU_GRAN_4K;
-		if (o->granules & MACHINE_SMMU_GRAN_16K)
+		if (o->granules & SIO_SMMU_DECL_GRAN_16K)
 			hw->granules |= SIO_HW_SMMU_GRAN_16K;
-		if (o->granules & MACHINE_SMMU_GRAN_64K)
+		if (o->granules & SIO_SMMU_DECL_GRAN_64K)
 			hw->granules |= SIO_HW_SMMU_GRAN_64K;
 	}
 	if (o->ias)
@@ -226,7 +226,7 @@ static void smmu_fill_config(struct smmu_iommu_config *cfg,
  */
 struct iommu_device *machine_smmu_create(struct sio_machine *m,
 					 const struct sio_iommu_decl *decl,
-					 const struct machine_smmu_opts *opts,
+					 const struct sio_smmu_decl *opts,
 					 struct machine_iommu *mi)
 {
 	struct smmu_iommu_config *cfg;

@@ -25,7 +25,7 @@ struct machine_iommu_kind {
 	struct iommu_device *(*create)(struct sio_machine *m,
 				       const struct machine_iommu_kind *kind,
 				       const struct sio_iommu_decl *decl,
-				       const struct machine_smmu_opts *smmu,
+				       const struct sio_smmu_decl *smmu,
 				       struct machine_iommu *mi);
 	void (*destroy)(struct machine_iommu *mi);
 	unsigned int mock_flags;
@@ -34,7 +34,7 @@ struct machine_iommu_kind {
 static struct iommu_device *mock_kind_create(struct sio_machine *m,
 					     const struct machine_iommu_kind *kind,
 					     const struct sio_iommu_decl *decl,
-					     const struct machine_smmu_opts *smmu,
+					     const struct sio_smmu_decl *smmu,
 					     struct machine_iommu *mi)
 {
 	struct mock_iommu_config cfg = {
@@ -67,7 +67,7 @@ static void mock_kind_destroy(struct machine_iommu *mi)
 static struct iommu_device *smmu_kind_create(struct sio_machine *m,
 					     const struct machine_iommu_kind *kind,
 					     const struct sio_iommu_decl *decl,
-					     const struct machine_smmu_opts *smmu,
+					     const struct sio_smmu_decl *smmu,
 					     struct machine_iommu *mi)
 {
 	(void)kind;
@@ -267,15 +267,44 @@ int sio_machine_add_iommu(struct sio_machine *m,
 	return sio_machine_add_iommu_opts(m, decl, NULL);
 }
 
+struct sio_device *sio_machine_get_device(struct sio_machine *m,
+					  const char *name)
+{
+	if (!m || !name)
+		return NULL;
+	return sio_machine_find_device(m, name);
+}
+
+void sio_machine_put_device(struct sio_device *dev)
+{
+	if (dev)
+		sio_put_device(dev);
+}
+
+int sio_machine_add_smmu(struct sio_machine *m, const char *name,
+			 const struct sio_smmu_decl *hw)
+{
+	struct sio_iommu_decl decl = { .kind = "smmu" };
+
+	if (!m || !name || !name[0] || strlen(name) >= sizeof(decl.name))
+		return -EINVAL;
+	memcpy(decl.name, name, strlen(name) + 1);
+	return sio_machine_add_iommu_opts(m, &decl, hw);
+}
+
 int sio_machine_add_iommu_opts(struct sio_machine *m,
 			       const struct sio_iommu_decl *decl,
-			       const struct machine_smmu_opts *smmu)
+			       const struct sio_smmu_decl *smmu)
 {
-	struct machine_state *st = machine_state(m);
-	const struct machine_iommu_kind *kind = iommu_kind_find(decl->kind);
+	struct machine_state *st;
+	const struct machine_iommu_kind *kind;
 	struct machine_iommu *mi, *pos;
 	struct iommu_device *iommu;
 
+	if (!m || !decl)
+		return -EINVAL;
+	st = machine_state(m);
+	kind = iommu_kind_find(decl->kind);
 	if (!kind || !decl->name[0])
 		return -EINVAL;
 	mutex_lock(&st->lock);

@@ -143,11 +143,11 @@ static int granule_item(const char *t, void *arg)
 	unsigned int *mask = arg;
 
 	if (!strcmp(t, "4K") || !strcmp(t, "4k"))
-		*mask |= MACHINE_SMMU_GRAN_4K;
+		*mask |= SIO_SMMU_DECL_GRAN_4K;
 	else if (!strcmp(t, "16K") || !strcmp(t, "16k"))
-		*mask |= MACHINE_SMMU_GRAN_16K;
+		*mask |= SIO_SMMU_DECL_GRAN_16K;
 	else if (!strcmp(t, "64K") || !strcmp(t, "64k"))
-		*mask |= MACHINE_SMMU_GRAN_64K;
+		*mask |= SIO_SMMU_DECL_GRAN_64K;
 	else
 		return -EINVAL;
 	return 0;
@@ -162,13 +162,13 @@ static const char smmu_opts_help[] =
 static int smmu_opt(struct scn_parser *p, const char *key, const char *v)
 {
 	static const struct scn_opt_flag feats[] = {
-		{ "stage1", MACHINE_SMMU_F_STAGE1 },
-		{ "stage2", MACHINE_SMMU_F_STAGE2 },
-		{ "nesting", MACHINE_SMMU_F_NESTING },
-		{ "pri", MACHINE_SMMU_F_PRI },
-		{ "ats", MACHINE_SMMU_F_ATS },
+		{ "stage1", SIO_SMMU_DECL_F_STAGE1 },
+		{ "stage2", SIO_SMMU_DECL_F_STAGE2 },
+		{ "nesting", SIO_SMMU_DECL_F_NESTING },
+		{ "pri", SIO_SMMU_DECL_F_PRI },
+		{ "ats", SIO_SMMU_DECL_F_ATS },
 	};
-	struct machine_smmu_opts *o = &p->cmd->smmu;
+	struct sio_smmu_decl *o = &p->cmd->smmu;
 	u64 n;
 
 	if (!v) {

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <softiommu/machine.h>
 #include "../base/base.h"
-#include "machine-smmu.h"
+#include <softiommu/machine.h>
 
 enum sio_scn_kind {
 	SCN_BUS,		/* bus pci */
@@ -134,7 +134,7 @@ struct sio_scn_cmd {
 			int v7_order;
 		} cmdline;
 	} decl;
-	struct machine_smmu_opts smmu;
+	struct sio_smmu_decl smmu;
 	char *var[4];
 	u8 *data;
 	size_t len;

@@ -100,11 +100,11 @@ TEST(parse_accepts_the_dma_language)
 	EXPECT_EQ(512ULL << 20, c->num[0]);
 	EXPECT_EQ(0x80000000ULL, c->num[1]);
 	c = s->cmds[1];
-	EXPECT_EQ(MACHINE_SMMU_F_STAGE1 | MACHINE_SMMU_F_PRI, c->smmu.features);
+	EXPECT_EQ(SIO_SMMU_DECL_F_STAGE1 | SIO_SMMU_DECL_F_PRI, c->smmu.features);
 	EXPECT_EQ(64, c->smmu.iotlb_entries);
 	EXPECT_TRUE(c->smmu.iotlb_random);
 	EXPECT_EQ(8, c->smmu.ssid_bits);
-	EXPECT_EQ(MACHINE_SMMU_GRAN_4K | MACHINE_SMMU_GRAN_64K, c->smmu.granules);
+	EXPECT_EQ(SIO_SMMU_DECL_GRAN_4K | SIO_SMMU_DECL_GRAN_64K, c->smmu.granules);
 	EXPECT_EQ(44, c->smmu.oas);
 	c = s->cmds[2];
 	EXPECT_EQ(SCN_DMA_MAP, c->sub);
