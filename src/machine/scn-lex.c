@@ -21,32 +21,35 @@ static void lex_error(struct scn_lexer *lx, unsigned int line,
 	va_end(ap);
 }
 
+/* Make room for @need bytes in *@buf (capacity *@cap), doubling it. */
+static int buf_reserve(char **buf, size_t *cap, size_t need)
+{
+	size_t ncap;
+	char *n;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 128;
+	n = krealloc(*buf, ncap, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	*buf = n;
+	*cap = ncap;
+	return 0;
+}
+
 static int tbuf_putc(struct scn_line *ln, char c)
 {
-	if (ln->tlen + 1 >= ln->tcap) {
-		size_t cap = ln->tcap ? ln->tcap * 2 : 128;
-		char *n = krealloc(ln->tbuf, cap, GFP_KERNEL);
-
-		if (!n)
-			return -ENOMEM;
-		ln->tbuf = n;
-		ln->tcap = cap;
-	}
+	if (buf_reserve(&ln->tbuf, &ln->tcap, ln->tlen + 2))
+		return -ENOMEM;
 	ln->tbuf[ln->tlen++] = c;
 	return 0;
 }
 
 static int text_putc(struct scn_line *ln, char c)
 {
-	if (ln->xlen + 1 >= ln->xcap) {
-		size_t cap = ln->xcap ? ln->xcap * 2 : 128;
-		char *n = krealloc(ln->text, cap, GFP_KERNEL);
-
-		if (!n)
-			return -ENOMEM;
-		ln->text = n;
-		ln->xcap = cap;
-	}
+	if (buf_reserve(&ln->text, &ln->xcap, ln->xlen + 2))
+		return -ENOMEM;
 	ln->text[ln->xlen++] = c;
 	ln->text[ln->xlen] = '\0';
 	return 0;
