@@ -9,7 +9,7 @@
 #define SIO_BENCH_RIG_H
 
 #include "base/base.h"
-#include "hw/mem.h"
+#include "mem/phys-mem.h"
 #include "hw/smmu.h"
 #include "pgtable/io-pgtable.h"
 

@@ -10,7 +10,7 @@
 #include <softiommu/machine.h>
 #include "dev/device.h"
 #include "drivers/smmu/smmu.h"
-#include "hw/mem.h"
+#include "mem/phys-mem.h"
 #include "machine/machine-priv.h"
 #include "sys.h"
 

@@ -17,7 +17,7 @@ struct sio_driver;
 struct dev_iommu;		/* owned by the IOMMU core */
 struct iommu_group;		/* owned by the IOMMU core */
 struct iommu_subsys;		/* per-machine IOMMU core state */
-struct sio_phys_mem;		/* simulated RAM, src/hw/mem.h */
+struct sio_phys_mem;		/* simulated RAM, src/mem/phys-mem.h */
 
 /* A reserved region in a device's firmware description (IOMMU core §2.6). */
 struct sio_fw_resv {
@@ -213,7 +213,7 @@ struct sio_machine {
 	struct workqueue_struct *deferred_wq;	/* ordered; runs deferred retries */
 	struct work_struct deferred_work;
 	struct iommu_subsys *iommu;		/* IOMMU core state, core-owned */
-	struct sio_phys_mem *mem;		/* machine RAM (src/hw/mem.h); set
+	struct sio_phys_mem *mem;		/* machine RAM (src/mem/phys-mem.h); set
 						 * once by machine assembly before
 						 * any IOMMU or endpoint uses it */
 	void *user_state;			/* upper layers (machine assembly) */

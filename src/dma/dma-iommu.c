@@ -13,7 +13,7 @@
 #include "dma-priv.h"
 #include "iova.h"
 #include "fq.h"
-#include "../hw/mem.h"
+#include "mem/phys-mem.h"
 #include <softiommu/iommu.h>
 #include <softiommu/iommu-driver.h>
 

@@ -11,7 +11,7 @@
 
 #include "dma-endpoints.h"
 #include "../dma/dma-mapping.h"
-#include "../hw/mem.h"
+#include "mem/phys-mem.h"
 #include <softiommu/dma.h>
 
 /**

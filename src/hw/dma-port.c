@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "dma-port.h"
-#include "mem.h"
+#include "mem/phys-mem.h"
 #include <softiommu/iommu.h>
 
 /*

@@ -82,7 +82,7 @@
  * CFGI_STE (which also drops every cached CD of that stream); after
  * changing a CD, CFGI_CD; after changing page tables, TLBI; then CMD_SYNC.
  * Words of STEs, CDs and page tables should be written with the 64-bit
- * accessors of mem.h (single-copy atomic, as the model reads them).
+ * accessors of mem/phys-mem.h (single-copy atomic, as the model reads them).
  */
 #ifndef SIO_HW_SMMU_HW_H
 #define SIO_HW_SMMU_HW_H

@@ -9,7 +9,7 @@
 #define SIO_HW_SMMU_H
 
 #include "../base/types.h"
-#include "mem.h"
+#include "mem/phys-mem.h"
 #include "smmu-hw.h"
 
 struct sio_hw_smmu;

@@ -12,7 +12,7 @@
 #include "../drivers/smmu/smmu.h"
 #include "../user/vfio.h"
 #include "../endpoints/dma-endpoints.h"
-#include "../hw/mem.h"
+#include "mem/phys-mem.h"
 
 /* ---- IOMMU driver kinds (add new drivers here) ---- */
 

@@ -10,7 +10,7 @@
 #include "../dma/dma-mapping.h"
 #include "../dma/dma-iommu.h"
 #include "../endpoints/dma-endpoints.h"
-#include "../hw/mem.h"
+#include "mem/phys-mem.h"
 
 /* Bytes of a "dma read" shown in the transcript. */
 #define SCN_DUMP_MAX	256

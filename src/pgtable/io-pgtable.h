@@ -11,7 +11,7 @@
 
 #include "../base/types.h"
 #include "../base/atomic.h"
-#include "../hw/mem.h"
+#include "mem/phys-mem.h"
 #include "softiommu/iommu-driver.h"
 #include "fmt/arm-lpae.h"
 

@@ -15,7 +15,7 @@
 #include "bus/bus.h"
 #include "drivers/mock/mock.h"
 #include "drivers/smmu/smmu.h"
-#include "hw/mem.h"
+#include "mem/phys-mem.h"
 #include <softiommu/iommu.h>
 #include <softiommu/iommu-driver.h>
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../conformance/fixture.h"
-#include "hw/mem.h"
+#include "mem/phys-mem.h"
 #include "dma/dma-mapping.h"
 #include "dma/dma-iommu.h"
 #include "hw/dma-port.h"

@@ -10,7 +10,7 @@
 #include <stdatomic.h>
 #include "harness.h"
 #include "base/base.h"
-#include "hw/mem.h"
+#include "mem/phys-mem.h"
 #include "hw/smmu.h"
 #include "pgtable/fmt/arm-lpae.h"
 

@@ -10,7 +10,7 @@
 
 #include "harness.h"
 #include "base/base.h"
-#include "hw/mem.h"
+#include "mem/phys-mem.h"
 #include "pgtable/io-pgtable.h"
 #include "pgtable/fmt/arm-lpae.h"
 

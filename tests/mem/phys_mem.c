@@ -8,7 +8,7 @@
 
 #include "harness.h"
 #include "base/base.h"
-#include "hw/mem.h"
+#include "mem/phys-mem.h"
 
 #define FRAME SIO_PHYS_FRAME_SIZE
 

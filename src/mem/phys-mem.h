@@ -5,12 +5,12 @@
  * 64-bit atomic accessors for page-table entries and DMA byte copies.
  * Kernel counterpart: mm/page_alloc.c, include/linux/io.h (phys_to_virt)
  */
-#ifndef SIO_HW_MEM_H
-#define SIO_HW_MEM_H
+#ifndef SIO_MEM_PHYS_MEM_H
+#define SIO_MEM_PHYS_MEM_H
 
-#include "../base/types.h"
-#include "../base/err.h"
-#include "../base/mutex.h"
+#include "base/types.h"
+#include "base/err.h"
+#include "base/mutex.h"
 
 /* Default first physical address of RAM: PA 0 is never RAM (0 = "none"). */
 #define SIO_PHYS_MEM_DEFAULT_BASE 0x40000000ULL
@@ -40,7 +40,7 @@
  * @nr_free: free frames (under @lock; read racily by the counters)
  * @nr_live: allocated frames (atomic; the leak counter)
  *
- * Fields other than the counters are private to mem.c; the inline helpers
+ * Fields other than the counters are private to phys-mem.c; the inline helpers
  * below only read @base, @size and @host, which never change after creation.
  */
 struct sio_phys_mem {
@@ -313,4 +313,4 @@ int sio_phys_copy_to(struct sio_phys_mem *mem, u64 pa, const void *src,
  */
 int sio_phys_copy_from(struct sio_phys_mem *mem, u64 pa, void *dst, size_t len);
 
-#endif /* SIO_HW_MEM_H */
+#endif /* SIO_MEM_PHYS_MEM_H */

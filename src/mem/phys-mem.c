@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../base/base.h"
-#include "mem.h"
+#include "base/base.h"
+#include "mem/phys-mem.h"
 
 #define FRAME_FREE  0x80 /* head of a free block */
 #define FRAME_ALLOC 0x40 /* head of an allocated block */
