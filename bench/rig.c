@@ -4,6 +4,7 @@
  * programmed through registers and in-memory structures (see rig.h).
  */
 #include <string.h>
+#include <softiommu/iommu.h>
 #include "rig.h"
 
 u64 bench_rig_alloc(struct bench_rig *rig, unsigned int order)

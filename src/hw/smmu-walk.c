@@ -51,11 +51,11 @@ static unsigned int smmu_s2_perms(arm_lpae_iopte pte)
 	int prot = arm_lpae_s2_pte_prot(pte);
 	unsigned int perms = SMMU_PERM_U;
 
-	if (prot & IOMMU_READ)
+	if (prot & IO_PGTABLE_PROT_READ)
 		perms |= SMMU_PERM_R;
-	if (prot & IOMMU_WRITE)
+	if (prot & IO_PGTABLE_PROT_WRITE)
 		perms |= SMMU_PERM_W;
-	if (!(prot & IOMMU_NOEXEC))
+	if (!(prot & IO_PGTABLE_PROT_NOEXEC))
 		perms |= SMMU_PERM_X;
 	return perms;
 }
@@ -65,13 +65,13 @@ static unsigned int smmu_s1_perms(arm_lpae_iopte pte)
 	int prot = arm_lpae_s1_pte_prot(pte);
 	unsigned int perms = 0;
 
-	if (prot & IOMMU_READ)
+	if (prot & IO_PGTABLE_PROT_READ)
 		perms |= SMMU_PERM_R;
-	if (prot & IOMMU_WRITE)
+	if (prot & IO_PGTABLE_PROT_WRITE)
 		perms |= SMMU_PERM_W;
-	if (!(prot & IOMMU_NOEXEC))
+	if (!(prot & IO_PGTABLE_PROT_NOEXEC))
 		perms |= SMMU_PERM_X;
-	if (!(prot & IOMMU_PRIV))
+	if (!(prot & IO_PGTABLE_PROT_PRIV))
 		perms |= SMMU_PERM_U;
 	return perms;
 }

@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "../base/base.h"
-#include "io-pgtable.h"
+#include "base/base.h"
+#include "pgtable/io-pgtable.h"
 
 #define SZ_4K	(1UL << 12)
 #define SZ_16K	(1UL << 14)
@@ -120,16 +120,17 @@ static arm_lpae_iopte arm_lpae_prot_to_pte(struct arm_lpae_io_pgtable *data,
 
 	if (!data->stage2) {
 		pte = ARM_LPAE_PTE_nG;
-		if ((prot & IOMMU_READ) && !(prot & IOMMU_WRITE))
+		if ((prot & IO_PGTABLE_PROT_READ) &&
+		    !(prot & IO_PGTABLE_PROT_WRITE))
 			pte |= ARM_LPAE_PTE_AP_RDONLY;
 		else if (quirks & IO_PGTABLE_QUIRK_ARM_HD)
 			pte |= ARM_LPAE_PTE_DBM;
-		if (!(prot & IOMMU_PRIV))
+		if (!(prot & IO_PGTABLE_PROT_PRIV))
 			pte |= ARM_LPAE_PTE_AP_UNPRIV;
-		if (prot & IOMMU_MMIO)
+		if (prot & IO_PGTABLE_PROT_MMIO)
 			pte |= (u64)ARM_LPAE_MAIR_ATTR_IDX_DEV
 			       << ARM_LPAE_PTE_ATTRINDX_SHIFT;
-		else if (prot & IOMMU_CACHE)
+		else if (prot & IO_PGTABLE_PROT_CACHE)
 			pte |= (u64)ARM_LPAE_MAIR_ATTR_IDX_CACHE
 			       << ARM_LPAE_PTE_ATTRINDX_SHIFT;
 		if (quirks & IO_PGTABLE_QUIRK_ARM_NS)
@@ -138,13 +139,13 @@ static arm_lpae_iopte arm_lpae_prot_to_pte(struct arm_lpae_io_pgtable *data,
 		u64 attr;
 
 		pte = 0;
-		if (prot & IOMMU_READ)
+		if (prot & IO_PGTABLE_PROT_READ)
 			pte |= ARM_LPAE_PTE_HAP_READ;
-		if (prot & IOMMU_WRITE)
+		if (prot & IO_PGTABLE_PROT_WRITE)
 			pte |= ARM_LPAE_PTE_HAP_WRITE;
-		if (prot & IOMMU_MMIO)
+		if (prot & IO_PGTABLE_PROT_MMIO)
 			attr = ARM_LPAE_PTE_MEMATTR_DEV;
-		else if (prot & IOMMU_CACHE)
+		else if (prot & IO_PGTABLE_PROT_CACHE)
 			attr = (quirks & IO_PGTABLE_QUIRK_ARM_S2FWB) ?
 				       ARM_LPAE_PTE_MEMATTR_FWB_WB :
 				       ARM_LPAE_PTE_MEMATTR_OIWB;
@@ -153,8 +154,9 @@ static arm_lpae_iopte arm_lpae_prot_to_pte(struct arm_lpae_io_pgtable *data,
 		pte |= attr << ARM_LPAE_PTE_MEMATTR_SHIFT;
 	}
 
-	pte |= (prot & IOMMU_CACHE) ? ARM_LPAE_PTE_SH_IS : ARM_LPAE_PTE_SH_OS;
-	if (prot & IOMMU_NOEXEC)
+	pte |= (prot & IO_PGTABLE_PROT_CACHE) ? ARM_LPAE_PTE_SH_IS :
+						ARM_LPAE_PTE_SH_OS;
+	if (prot & IO_PGTABLE_PROT_NOEXEC)
 		pte |= ARM_LPAE_PTE_XN;
 	return pte | ARM_LPAE_PTE_AF;
 }
@@ -231,7 +233,7 @@ static size_t __arm_lpae_unmap(struct arm_lpae_io_pgtable *data,
 			__arm_lpae_free_pgtable(
 				data, lvl + 1,
 				arm_lpae_pte_to_paddr(pte, g->granule_shift));
-		} else if (!gather || !gather->queued) {
+		} else {
 			io_pgtable_tlb_add_page(iop, gather, va, size);
 		}
 	}
@@ -362,7 +364,7 @@ static int arm_lpae_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 		return -EINVAL;
 	if (WARN_ON((iova >> cfg->ias) || (paddr >> cfg->oas)))
 		return -ERANGE;
-	if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
+	if (!(prot & (IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE)))
 		return -EINVAL;
 	if (WARN_ON(!pgcount || !IS_ALIGNED(iova | paddr, pgsize)))
 		return -EINVAL;

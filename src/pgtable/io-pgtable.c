@@ -4,8 +4,8 @@
  * allocate / free entry points that dispatch through it.
  * Kernel counterpart: drivers/iommu/io-pgtable.c
  */
-#include "../base/base.h"
-#include "io-pgtable.h"
+#include "base/base.h"
+#include "pgtable/io-pgtable.h"
 
 /* Every format softiommu implements.  Add new formats here. */
 static const struct io_pgtable_init_fns

@@ -9,11 +9,17 @@
 #ifndef SIO_PGTABLE_IO_PGTABLE_H
 #define SIO_PGTABLE_IO_PGTABLE_H
 
-#include "../base/types.h"
-#include "../base/atomic.h"
+#include "base/types.h"
+#include "base/atomic.h"
 #include "mem/phys-mem.h"
-#include "softiommu/iommu-driver.h"
-#include "fmt/arm-lpae.h"
+#include "pgtable/io-pgtable-prot.h"
+#include "pgtable/fmt/arm-lpae.h"
+
+/*
+ * The IOMMU core's gather of pending leaf invalidations.  io-pgtable never
+ * looks inside it: unmap_pages() hands it to the driver's tlb_add_page.
+ */
+struct iommu_iotlb_gather;
 
 /* Formats; the explicit table of implementations is in io-pgtable.c. */
 enum io_pgtable_fmt {
@@ -38,8 +44,10 @@ enum io_pgtable_fmt {
  *	(the table's memory is freed on return).  @granule is the table's leaf
  *	size.
  * @tlb_add_page: queue the invalidation of one leaf of @granule bytes at
- *	@iova into @gather (usually iommu_iotlb_gather_add_page()); not
- *	called when @gather->queued (a flush of everything follows).
+ *	@iova into @gather, the one given to unmap_pages (may be NULL;
+ *	usually iommu_iotlb_gather_add_page()).  Called for every leaf
+ *	removed: a driver whose @gather is queued (lazy mode: a flush of
+ *	everything follows) skips the add itself.
  */
 struct iommu_flush_ops {
 	void (*tlb_flush_all)(void *cookie);
@@ -144,7 +152,8 @@ struct io_pgtable_ops;
  * sleeps except for table allocation with a sleeping @gfp.
  *
  * @map_pages: map @pgcount pages of @pgsize (exactly one size from
- *	pgsize_bitmap) at @iova to @paddr with IOMMU_* @prot.  May map fewer
+ *	pgsize_bitmap) at @iova to @paddr with IO_PGTABLE_PROT_* @prot (an
+ *	IOMMU driver translates the core's IOMMU_* bits).  May map fewer
  *	than asked (up to the end of one table); *@mapped grows by what was
  *	installed, also on error; callers loop for the rest.  Return: 0;
  *	-EINVAL (bad pgsize: WARN; prot without READ or WRITE); -ERANGE

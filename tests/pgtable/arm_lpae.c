@@ -13,6 +13,7 @@
 #include "mem/phys-mem.h"
 #include "pgtable/io-pgtable.h"
 #include "pgtable/fmt/arm-lpae.h"
+#include <softiommu/iommu-driver.h>
 
 #define SZ_4K	(1UL << 12)
 #define SZ_16K	(1UL << 14)
@@ -38,6 +39,7 @@ struct flush_log {
 	unsigned long errors; /* wrong cookie, or a size not in the bitmap */
 	unsigned long last_iova;
 	size_t last_size;
+	const struct iommu_iotlb_gather *last_gather;
 };
 
 static struct flush_log flog;
@@ -73,6 +75,7 @@ static void dummy_tlb_add_page(struct iommu_iotlb_gather *gather,
 	flog.add_page++;
 	flog.last_iova = iova;
 	flog.last_size = granule;
+	flog.last_gather = gather;
 }
 
 static const struct iommu_flush_ops dummy_tlb_ops = {
@@ -265,14 +268,18 @@ static void run_selftest_cfg(struct __test_metadata *_metadata,
 		size = 1UL << j;
 		mapped = 0;
 		ASSERT_EQ(0, ops->map_pages(ops, iova, iova, size, 1,
-					    IOMMU_READ | IOMMU_WRITE |
-						    IOMMU_NOEXEC | IOMMU_CACHE,
+					    IO_PGTABLE_PROT_READ |
+						    IO_PGTABLE_PROT_WRITE |
+						    IO_PGTABLE_PROT_NOEXEC |
+						    IO_PGTABLE_PROT_CACHE,
 					    GFP_KERNEL, &mapped));
 		EXPECT_EQ(size, mapped);
 		mapped = 0;
-		EXPECT_EQ(-EEXIST, ops->map_pages(ops, iova, iova + size, size,
-						  1, IOMMU_READ | IOMMU_NOEXEC,
-						  GFP_KERNEL, &mapped));
+		EXPECT_EQ(-EEXIST,
+			  ops->map_pages(ops, iova, iova + size, size, 1,
+					 IO_PGTABLE_PROT_READ |
+						 IO_PGTABLE_PROT_NOEXEC,
+					 GFP_KERNEL, &mapped));
 		EXPECT_EQ(0, mapped);
 		EXPECT_EQ(iova + 42, ops->iova_to_phys(ops, iova + 42));
 		EXPECT_EQ(iova + 42,
@@ -290,7 +297,8 @@ static void run_selftest_cfg(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, ops->iova_to_phys(ops, iova + 42));
 		EXPECT_EQ(0, sw_walk(mem, &g, ttbr, iova + 42, NULL, NULL));
 		ASSERT_EQ(0, ops->map_pages(ops, iova, iova, size, 1,
-					    IOMMU_WRITE, GFP_KERNEL, &mapped));
+					    IO_PGTABLE_PROT_WRITE, GFP_KERNEL,
+					    &mapped));
 		EXPECT_EQ(iova + 42, ops->iova_to_phys(ops, iova + 42));
 		iova += SZ_1G;
 	}
@@ -299,9 +307,10 @@ static void run_selftest_cfg(struct __test_metadata *_metadata,
 	size = 1UL << __fls(pgsizes);
 	iova = (1UL << ias) - size;
 	mapped = 0;
-	ASSERT_EQ(0, ops->map_pages(ops, iova, iova, size, 1,
-				    IOMMU_READ | IOMMU_WRITE, GFP_KERNEL,
-				    &mapped));
+	ASSERT_EQ(0,
+		  ops->map_pages(ops, iova, iova, size, 1,
+				 IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE,
+				 GFP_KERNEL, &mapped));
 	EXPECT_EQ(size, mapped);
 	EXPECT_EQ(iova + 42, ops->iova_to_phys(ops, iova + 42));
 	EXPECT_EQ(iova + 42, sw_walk(mem, &g, ttbr, iova + 42, NULL, NULL));
@@ -587,7 +596,7 @@ TEST_F(lpae, s2_concatenation_and_vtcr)
 		/* The last granule of the last concatenated table works. */
 		iova = (1UL << c->ias) - c->pgsizes;
 		ASSERT_EQ(0, map_all(ops, iova, 0x1000000UL, c->pgsizes, 1,
-				     IOMMU_READ));
+				     IO_PGTABLE_PROT_READ));
 		EXPECT_EQ(0x1000000UL + 7, ops->iova_to_phys(ops, iova + 7));
 		EXPECT_EQ(0x1000000UL + 7,
 			  sw_walk(self->mem, &g, ttbr, iova + 7, NULL, NULL));
@@ -606,24 +615,29 @@ TEST_F(lpae, rule_77_map_over_leaf_eexist)
 			48, 0, NULL);
 	ASSERT_NOT_NULL(ops);
 	EXPECT_EQ(0, ops->iova_to_phys(ops, 0x1000));
-	ASSERT_EQ(0, map_all(ops, SZ_2M, 0x80000000UL, SZ_2M, 1, IOMMU_READ));
+	ASSERT_EQ(0, map_all(ops, SZ_2M, 0x80000000UL, SZ_2M, 1,
+			     IO_PGTABLE_PROT_READ));
 
 	test_expect_warns(2);
 	/* Same size over the leaf. */
-	EXPECT_EQ(-EEXIST, ops->map_pages(ops, SZ_2M, SZ_1G, SZ_2M, 1,
-					  IOMMU_READ, GFP_KERNEL, &mapped));
+	EXPECT_EQ(-EEXIST,
+		  ops->map_pages(ops, SZ_2M, SZ_1G, SZ_2M, 1,
+				 IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped));
 	/* A smaller page inside the block: a leaf where a table is needed. */
-	EXPECT_EQ(-EEXIST, ops->map_pages(ops, SZ_2M + SZ_4K, 0x1000, SZ_4K, 1,
-					  IOMMU_READ, GFP_KERNEL, &mapped));
+	EXPECT_EQ(-EEXIST,
+		  ops->map_pages(ops, SZ_2M + SZ_4K, 0x1000, SZ_4K, 1,
+				 IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped));
 	EXPECT_EQ(0, mapped);
 	EXPECT_EQ(0x80000000UL + 5, ops->iova_to_phys(ops, SZ_2M + 5));
 
 	/* A multi-page map stops before writing anything if one slot is taken. */
-	ASSERT_EQ(0, map_all(ops, 0x10000, 0x10000, SZ_4K, 1, IOMMU_READ));
+	ASSERT_EQ(0, map_all(ops, 0x10000, 0x10000, SZ_4K, 1,
+			     IO_PGTABLE_PROT_READ));
 	sio_warn_reset();
 	test_expect_warns(1);
-	EXPECT_EQ(-EEXIST, ops->map_pages(ops, 0, 0x40000000UL, SZ_4K, 32,
-					  IOMMU_READ, GFP_KERNEL, &mapped));
+	EXPECT_EQ(-EEXIST,
+		  ops->map_pages(ops, 0, 0x40000000UL, SZ_4K, 32,
+				 IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped));
 	EXPECT_EQ(0, mapped);
 	EXPECT_EQ(0, ops->iova_to_phys(ops, 0));
 	EXPECT_EQ(0x10000, ops->iova_to_phys(ops, 0x10000));
@@ -637,9 +651,10 @@ TEST_F(lpae, rule_77_partial_unmap_refused)
 	ops = try_alloc(self->mem, ARM_64_LPAE_S2, SZ_4K | SZ_2M | SZ_1G, 40,
 			40, 0, NULL);
 	ASSERT_NOT_NULL(ops);
-	ASSERT_EQ(0, map_all(ops, SZ_1G, SZ_1G, SZ_1G, 1, IOMMU_READ));
+	ASSERT_EQ(0,
+		  map_all(ops, SZ_1G, SZ_1G, SZ_1G, 1, IO_PGTABLE_PROT_READ));
 	ASSERT_EQ(0, map_all(ops, 4 * SZ_2M, 0x200000000UL, SZ_2M, 1,
-			     IOMMU_WRITE));
+			     IO_PGTABLE_PROT_WRITE));
 
 	test_expect_warns(2);
 	EXPECT_EQ(0, ops->unmap_pages(ops, SZ_1G + SZ_2M, SZ_2M, 1, NULL));
@@ -663,10 +678,11 @@ TEST_F(lpae, rule_77_no_warn_quirk_and_holes)
 	ops = try_alloc(self->mem, ARM_64_LPAE_S1, SZ_4K | SZ_2M | SZ_1G, 48,
 			48, IO_PGTABLE_QUIRK_NO_WARN, NULL);
 	ASSERT_NOT_NULL(ops);
-	ASSERT_EQ(0, map_all(ops, 0, SZ_2M, SZ_2M, 1, IOMMU_READ));
+	ASSERT_EQ(0, map_all(ops, 0, SZ_2M, SZ_2M, 1, IO_PGTABLE_PROT_READ));
 	EXPECT_EQ(0, ops->unmap_pages(ops, SZ_4K, SZ_4K, 1, NULL));
-	EXPECT_EQ(-EEXIST, ops->map_pages(ops, 0, 0, SZ_2M, 1, IOMMU_READ,
-					  GFP_KERNEL, &mapped));
+	EXPECT_EQ(-EEXIST,
+		  ops->map_pages(ops, 0, 0, SZ_2M, 1, IO_PGTABLE_PROT_READ,
+				 GFP_KERNEL, &mapped));
 	/* A hole: 0 bytes. */
 	EXPECT_EQ(0, ops->unmap_pages(ops, SZ_1G, SZ_4K, 1, NULL));
 	EXPECT_EQ(0, sio_warn_count());
@@ -689,23 +705,28 @@ TEST_F(lpae, bad_arguments)
 			NULL);
 	ASSERT_NOT_NULL(ops);
 	/* No READ or WRITE: -EINVAL without a WARN. */
-	EXPECT_EQ(-EINVAL, ops->map_pages(ops, 0, 0, SZ_4K, 1, IOMMU_CACHE,
-					  GFP_KERNEL, &mapped));
+	EXPECT_EQ(-EINVAL,
+		  ops->map_pages(ops, 0, 0, SZ_4K, 1, IO_PGTABLE_PROT_CACHE,
+				 GFP_KERNEL, &mapped));
 	EXPECT_EQ(0, sio_warn_count());
 
 	test_expect_warns(7);
 	/* pgsize 0, not offered, or two sizes at once. */
-	EXPECT_EQ(-EINVAL, ops->map_pages(ops, 0, 0, 0, 1, IOMMU_READ,
+	EXPECT_EQ(-EINVAL, ops->map_pages(ops, 0, 0, 0, 1, IO_PGTABLE_PROT_READ,
 					  GFP_KERNEL, &mapped));
-	EXPECT_EQ(-EINVAL, ops->map_pages(ops, 0, 0, SZ_1G, 1, IOMMU_READ,
-					  GFP_KERNEL, &mapped));
-	EXPECT_EQ(-EINVAL, ops->map_pages(ops, 0, 0, SZ_4K | SZ_2M, 1,
-					  IOMMU_READ, GFP_KERNEL, &mapped));
+	EXPECT_EQ(-EINVAL,
+		  ops->map_pages(ops, 0, 0, SZ_1G, 1, IO_PGTABLE_PROT_READ,
+				 GFP_KERNEL, &mapped));
+	EXPECT_EQ(-EINVAL,
+		  ops->map_pages(ops, 0, 0, SZ_4K | SZ_2M, 1,
+				 IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped));
 	/* Beyond ias, beyond oas. */
-	EXPECT_EQ(-ERANGE, ops->map_pages(ops, 1UL << 40, 0, SZ_4K, 1,
-					  IOMMU_READ, GFP_KERNEL, &mapped));
-	EXPECT_EQ(-ERANGE, ops->map_pages(ops, 0, 1UL << 36, SZ_4K, 1,
-					  IOMMU_READ, GFP_KERNEL, &mapped));
+	EXPECT_EQ(-ERANGE,
+		  ops->map_pages(ops, 1UL << 40, 0, SZ_4K, 1,
+				 IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped));
+	EXPECT_EQ(-ERANGE,
+		  ops->map_pages(ops, 0, 1UL << 36, SZ_4K, 1,
+				 IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped));
 	/* Unmap: bad size, zero count. */
 	EXPECT_EQ(0, ops->unmap_pages(ops, 0, SZ_16K, 1, NULL));
 	EXPECT_EQ(0, ops->unmap_pages(ops, 0, SZ_4K, 0, NULL));
@@ -739,13 +760,16 @@ TEST_F(lpae, rule_78_s1_permissions)
 	ops = try_alloc(self->mem, ARM_64_LPAE_S1, SZ_4K | SZ_2M, 48, 48,
 			IO_PGTABLE_QUIRK_ARM_NS, &cfg);
 	ASSERT_NOT_NULL(ops);
-	ASSERT_EQ(0, map_all(ops, 0x1000, 0x5000, SZ_4K, 1, IOMMU_READ));
+	ASSERT_EQ(0,
+		  map_all(ops, 0x1000, 0x5000, SZ_4K, 1, IO_PGTABLE_PROT_READ));
 	ASSERT_EQ(0, map_all(ops, 0x2000, 0x6000, SZ_4K, 1,
-			     IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE |
+				     IO_PGTABLE_PROT_NOEXEC));
 	ASSERT_EQ(0, map_all(ops, 0x3000, 0x7000, SZ_4K, 1,
-			     IOMMU_WRITE | IOMMU_CACHE | IOMMU_PRIV));
+			     IO_PGTABLE_PROT_WRITE | IO_PGTABLE_PROT_CACHE |
+				     IO_PGTABLE_PROT_PRIV));
 	ASSERT_EQ(0, map_all(ops, SZ_2M, 0x8000000, SZ_2M, 1,
-			     IOMMU_READ | IOMMU_MMIO));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_MMIO));
 
 	/* Read-only sets AP[2]. */
 	pte = leaf_of(_metadata, self->mem, &cfg, false, 0x1000);
@@ -757,14 +781,15 @@ TEST_F(lpae, rule_78_s1_permissions)
 	EXPECT_TRUE(pte & ARM_LPAE_PTE_AP_UNPRIV);
 	EXPECT_EQ(0, pte & ARM_LPAE_PTE_XN);
 	EXPECT_EQ(ARM_LPAE_PTE_SH_OS, pte & ARM_LPAE_PTE_SH_MASK);
-	EXPECT_EQ(IOMMU_READ, arm_lpae_s1_pte_prot(pte));
+	EXPECT_EQ(IO_PGTABLE_PROT_READ, arm_lpae_s1_pte_prot(pte));
 	EXPECT_EQ(0x5000, arm_lpae_pte_to_paddr(pte, 12));
 
 	/* Read-write clears AP[2]; NOEXEC sets both XN bits. */
 	pte = leaf_of(_metadata, self->mem, &cfg, false, 0x2000);
 	EXPECT_FALSE(pte & ARM_LPAE_PTE_AP_RDONLY);
 	EXPECT_EQ(ARM_LPAE_PTE_XN, pte & ARM_LPAE_PTE_XN);
-	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC,
+	EXPECT_EQ(IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE |
+			  IO_PGTABLE_PROT_NOEXEC,
 		  arm_lpae_s1_pte_prot(pte));
 
 	/* Write-only is read-write at stage 1; CACHE: IS, AttrIndx 1; PRIV. */
@@ -774,7 +799,8 @@ TEST_F(lpae, rule_78_s1_permissions)
 	EXPECT_EQ(ARM_LPAE_PTE_SH_IS, pte & ARM_LPAE_PTE_SH_MASK);
 	EXPECT_EQ(1ULL << ARM_LPAE_PTE_ATTRINDX_SHIFT,
 		  pte & ARM_LPAE_PTE_ATTRINDX_MASK);
-	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE | IOMMU_PRIV,
+	EXPECT_EQ(IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE |
+			  IO_PGTABLE_PROT_CACHE | IO_PGTABLE_PROT_PRIV,
 		  arm_lpae_s1_pte_prot(pte));
 
 	/* MMIO block: AttrIndx 2, type BLOCK. */
@@ -782,7 +808,8 @@ TEST_F(lpae, rule_78_s1_permissions)
 	EXPECT_EQ(ARM_LPAE_PTE_TYPE_BLOCK, pte & ARM_LPAE_PTE_TYPE_MASK);
 	EXPECT_EQ(2ULL << ARM_LPAE_PTE_ATTRINDX_SHIFT,
 		  pte & ARM_LPAE_PTE_ATTRINDX_MASK);
-	EXPECT_EQ(IOMMU_READ | IOMMU_MMIO, arm_lpae_s1_pte_prot(pte));
+	EXPECT_EQ(IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_MMIO,
+		  arm_lpae_s1_pte_prot(pte));
 	free_io_pgtable_ops(ops);
 }
 
@@ -795,26 +822,29 @@ TEST_F(lpae, rule_78_s2_permissions)
 	ops = try_alloc(self->mem, ARM_64_LPAE_S2, SZ_4K | SZ_2M, 44, 44, 0,
 			&cfg);
 	ASSERT_NOT_NULL(ops);
-	ASSERT_EQ(0, map_all(ops, 0x1000, 0x5000, SZ_4K, 1, IOMMU_READ));
-	ASSERT_EQ(0, map_all(ops, 0x2000, 0x6000, SZ_4K, 1, IOMMU_WRITE));
+	ASSERT_EQ(0,
+		  map_all(ops, 0x1000, 0x5000, SZ_4K, 1, IO_PGTABLE_PROT_READ));
+	ASSERT_EQ(0, map_all(ops, 0x2000, 0x6000, SZ_4K, 1,
+			     IO_PGTABLE_PROT_WRITE));
 	ASSERT_EQ(0, map_all(ops, 0x3000, 0x7000, SZ_4K, 1,
-			     IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC |
-				     IOMMU_CACHE));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE |
+				     IO_PGTABLE_PROT_NOEXEC |
+				     IO_PGTABLE_PROT_CACHE));
 	ASSERT_EQ(0, map_all(ops, 0x4000, 0x8000, SZ_4K, 1,
-			     IOMMU_READ | IOMMU_MMIO));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_MMIO));
 
 	pte = leaf_of(_metadata, self->mem, &cfg, true, 0x1000);
 	EXPECT_EQ(ARM_LPAE_PTE_HAP_READ,
 		  pte & (ARM_LPAE_PTE_HAP_READ | ARM_LPAE_PTE_HAP_WRITE));
 	EXPECT_EQ(ARM_LPAE_PTE_MEMATTR_NC << ARM_LPAE_PTE_MEMATTR_SHIFT,
 		  pte & ARM_LPAE_PTE_MEMATTR_MASK);
-	EXPECT_EQ(IOMMU_READ, arm_lpae_s2_pte_prot(pte));
+	EXPECT_EQ(IO_PGTABLE_PROT_READ, arm_lpae_s2_pte_prot(pte));
 	EXPECT_FALSE(pte & ARM_LPAE_PTE_nG);
 
 	pte = leaf_of(_metadata, self->mem, &cfg, true, 0x2000);
 	EXPECT_EQ(ARM_LPAE_PTE_HAP_WRITE,
 		  pte & (ARM_LPAE_PTE_HAP_READ | ARM_LPAE_PTE_HAP_WRITE));
-	EXPECT_EQ(IOMMU_WRITE, arm_lpae_s2_pte_prot(pte));
+	EXPECT_EQ(IO_PGTABLE_PROT_WRITE, arm_lpae_s2_pte_prot(pte));
 
 	pte = leaf_of(_metadata, self->mem, &cfg, true, 0x3000);
 	EXPECT_EQ(ARM_LPAE_PTE_HAP_READ | ARM_LPAE_PTE_HAP_WRITE,
@@ -822,11 +852,13 @@ TEST_F(lpae, rule_78_s2_permissions)
 	EXPECT_EQ(ARM_LPAE_PTE_XN, pte & ARM_LPAE_PTE_XN);
 	EXPECT_EQ(ARM_LPAE_PTE_MEMATTR_OIWB << ARM_LPAE_PTE_MEMATTR_SHIFT,
 		  pte & ARM_LPAE_PTE_MEMATTR_MASK);
-	EXPECT_EQ(IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_CACHE,
+	EXPECT_EQ(IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE |
+			  IO_PGTABLE_PROT_NOEXEC | IO_PGTABLE_PROT_CACHE,
 		  arm_lpae_s2_pte_prot(pte));
 
 	pte = leaf_of(_metadata, self->mem, &cfg, true, 0x4000);
-	EXPECT_EQ(IOMMU_READ | IOMMU_MMIO, arm_lpae_s2_pte_prot(pte));
+	EXPECT_EQ(IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_MMIO,
+		  arm_lpae_s2_pte_prot(pte));
 	free_io_pgtable_ops(ops);
 
 	/* S2FWB: cacheable is MemAttr 0x6. */
@@ -834,7 +866,7 @@ TEST_F(lpae, rule_78_s2_permissions)
 			IO_PGTABLE_QUIRK_ARM_S2FWB, &cfg);
 	ASSERT_NOT_NULL(ops);
 	ASSERT_EQ(0, map_all(ops, 0x1000, 0x5000, SZ_4K, 1,
-			     IOMMU_READ | IOMMU_CACHE));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_CACHE));
 	pte = leaf_of(_metadata, self->mem, &cfg, true, 0x1000);
 	EXPECT_EQ(ARM_LPAE_PTE_MEMATTR_FWB_WB << ARM_LPAE_PTE_MEMATTR_SHIFT,
 		  pte & ARM_LPAE_PTE_MEMATTR_MASK);
@@ -854,34 +886,43 @@ TEST_F(lpae, flush_ops_and_gather)
 	ASSERT_NOT_NULL(ops);
 
 	/* Leaf unmap: one tlb_add_page per page, with the page size. */
-	ASSERT_EQ(0, map_all(ops, 0, 0x100000, SZ_4K, 8, IOMMU_READ));
+	ASSERT_EQ(0, map_all(ops, 0, 0x100000, SZ_4K, 8, IO_PGTABLE_PROT_READ));
 	EXPECT_EQ(8 * SZ_4K, ops->unmap_pages(ops, 0, SZ_4K, 8, &gather));
 	EXPECT_EQ(8, flog.add_page);
 	EXPECT_EQ(7 * SZ_4K, flog.last_iova);
 	EXPECT_EQ(SZ_4K, flog.last_size);
 	EXPECT_EQ(0, flog.flush_walk);
 
-	/* A queued gather (lazy mode) skips per-page invalidation. */
-	ASSERT_EQ(0, map_all(ops, 0, 0x100000, SZ_4K, 4, IOMMU_READ));
+	EXPECT_TRUE(flog.last_gather == &gather);
+
+	/*
+	 * The gather is the driver's: the format hands it over untouched, also
+	 * when it is queued (lazy mode), and the driver decides what to add.
+	 */
+	ASSERT_EQ(0, map_all(ops, 0, 0x100000, SZ_4K, 4, IO_PGTABLE_PROT_READ));
 	gather.queued = true;
+	flog.last_gather = NULL;
 	EXPECT_EQ(4 * SZ_4K, ops->unmap_pages(ops, 0, SZ_4K, 4, &gather));
-	EXPECT_EQ(8, flog.add_page);
+	EXPECT_EQ(12, flog.add_page);
+	EXPECT_TRUE(flog.last_gather == &gather);
+	EXPECT_TRUE(gather.queued);
 	gather.queued = false;
 
 	/* Unmap at a table's size removes the table: flush_walk, then free. */
-	ASSERT_EQ(0,
-		  map_all(ops, SZ_2M + SZ_4K, 0x100000, SZ_4K, 3, IOMMU_READ));
+	ASSERT_EQ(0, map_all(ops, SZ_2M + SZ_4K, 0x100000, SZ_4K, 3,
+			     IO_PGTABLE_PROT_READ));
 	EXPECT_EQ(SZ_2M, ops->unmap_pages(ops, SZ_2M, SZ_2M, 1, &gather));
 	EXPECT_EQ(1, flog.flush_walk);
 	EXPECT_EQ(SZ_2M, flog.last_iova);
 	EXPECT_EQ(SZ_2M, flog.last_size);
-	EXPECT_EQ(8, flog.add_page);
+	EXPECT_EQ(12, flog.add_page);
 	EXPECT_EQ(0, ops->iova_to_phys(ops, SZ_2M + SZ_4K));
 
 	/* A block mapped over a table replaces (and frees) the table. */
-	ASSERT_EQ(0, map_all(ops, 4 * SZ_2M, 0x100000, SZ_4K, 1, IOMMU_READ));
-	ASSERT_EQ(0,
-		  map_all(ops, 4 * SZ_2M, 0x40000000UL, SZ_2M, 1, IOMMU_READ));
+	ASSERT_EQ(0, map_all(ops, 4 * SZ_2M, 0x100000, SZ_4K, 1,
+			     IO_PGTABLE_PROT_READ));
+	ASSERT_EQ(0, map_all(ops, 4 * SZ_2M, 0x40000000UL, SZ_2M, 1,
+			     IO_PGTABLE_PROT_READ));
 	EXPECT_EQ(2, flog.flush_walk);
 	EXPECT_EQ(0x40000000UL + 5, ops->iova_to_phys(ops, 4 * SZ_2M + 5));
 
@@ -902,19 +943,20 @@ TEST_F(lpae, pgcount_stops_at_table_end)
 			NULL);
 	ASSERT_NOT_NULL(ops);
 	/* 8 pages from index 510: only 2 fit in this last-level table. */
-	ASSERT_EQ(0, ops->map_pages(ops, iova, 0x1000000, SZ_4K, 8, IOMMU_READ,
-				    GFP_KERNEL, &mapped));
+	ASSERT_EQ(0, ops->map_pages(ops, iova, 0x1000000, SZ_4K, 8,
+				    IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped));
 	EXPECT_EQ(2 * SZ_4K, mapped);
 	EXPECT_EQ(0, ops->iova_to_phys(ops, iova + 2 * SZ_4K));
 	ASSERT_EQ(0, map_all(ops, iova + mapped, 0x1000000 + mapped, SZ_4K, 6,
-			     IOMMU_READ));
+			     IO_PGTABLE_PROT_READ));
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(0x1000000 + i * SZ_4K + 1,
 			  ops->iova_to_phys(ops, iova + i * SZ_4K + 1));
 	/* Unmap likewise stops at the table end, and at the first hole. */
 	EXPECT_EQ(2 * SZ_4K, ops->unmap_pages(ops, iova, SZ_4K, 8, NULL));
 	EXPECT_EQ(6 * SZ_4K, unmap_all(ops, iova + 2 * SZ_4K, SZ_4K, 6, NULL));
-	ASSERT_EQ(0, map_all(ops, 0, 0x1000000, SZ_4K, 3, IOMMU_READ));
+	ASSERT_EQ(0,
+		  map_all(ops, 0, 0x1000000, SZ_4K, 3, IO_PGTABLE_PROT_READ));
 	EXPECT_EQ(3 * SZ_4K, ops->unmap_pages(ops, 0, SZ_4K, 10, NULL));
 	free_io_pgtable_ops(ops);
 }
@@ -950,10 +992,11 @@ TEST_F(lpae, read_and_clear_dirty)
 			IO_PGTABLE_QUIRK_ARM_HD, &cfg);
 	ASSERT_NOT_NULL(ops);
 	ASSERT_EQ(0, map_all(ops, 0x1000, 0x5000, SZ_4K, 1,
-			     IOMMU_READ | IOMMU_WRITE));
-	ASSERT_EQ(0, map_all(ops, 0x2000, 0x6000, SZ_4K, 1, IOMMU_READ));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE));
+	ASSERT_EQ(0,
+		  map_all(ops, 0x2000, 0x6000, SZ_4K, 1, IO_PGTABLE_PROT_READ));
 	ASSERT_EQ(0, map_all(ops, SZ_2M, SZ_2M, SZ_2M, 1,
-			     IOMMU_READ | IOMMU_WRITE));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE));
 	/* Writeable leaves start writeable-dirty (DBM set, AP[2] clear). */
 	pte = leaf_of(_metadata, self->mem, &cfg, false, 0x1000);
 	EXPECT_TRUE(arm_lpae_s1_pte_writeable_dirty(pte));
@@ -1010,8 +1053,8 @@ TEST_F(lpae, fail_nth_map)
 		ASSERT_LE(n, 10);
 		bytes = io_pgtable_table_bytes(ops);
 		sio_fail_nth_set(n);
-		ret = ops->map_pages(ops, iova, 0x1000, SZ_4K, 1, IOMMU_READ,
-				     GFP_KERNEL, &mapped);
+		ret = ops->map_pages(ops, iova, 0x1000, SZ_4K, 1,
+				     IO_PGTABLE_PROT_READ, GFP_KERNEL, &mapped);
 		if (!ret) {
 			EXPECT_FALSE(sio_fail_nth_fired());
 			EXPECT_EQ(SZ_4K, mapped);
@@ -1068,7 +1111,7 @@ TEST_F(lpae, table_memory_per_gib)
 
 	/* 1 GiB of 4K pages: 512 last-level tables + one L2 + one L1. */
 	ASSERT_EQ(0, map_all(ops, SZ_1G, SZ_1G, SZ_4K, SZ_1G / SZ_4K,
-			     IOMMU_READ | IOMMU_WRITE));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE));
 	used = io_pgtable_table_bytes(ops) - base;
 	printf("# 4K pages: %zu bytes of tables per GiB (minimum %lu)\n", used,
 	       (SZ_1G / SZ_4K) * 8);
@@ -1077,7 +1120,7 @@ TEST_F(lpae, table_memory_per_gib)
 
 	/* 1 GiB of 2M blocks: one L2 table + the L1 table below the pgd. */
 	ASSERT_EQ(0, map_all(ops, 4 * SZ_1G, 4 * SZ_1G, SZ_2M, SZ_1G / SZ_2M,
-			     IOMMU_READ | IOMMU_WRITE));
+			     IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE));
 	used = io_pgtable_table_bytes(ops) - base - (512 + 2) * SZ_4K;
 	printf("# 2M blocks: %zu bytes of tables per GiB (minimum %lu)\n", used,
 	       (SZ_1G / SZ_2M) * 8);
@@ -1110,14 +1153,17 @@ struct rmap {
 
 static int expected_prot(int prot, bool s2)
 {
-	int attr = (prot & IOMMU_MMIO)	? IOMMU_MMIO :
-		   (prot & IOMMU_CACHE) ? IOMMU_CACHE :
-					  0;
+	int attr = (prot & IO_PGTABLE_PROT_MMIO)  ? IO_PGTABLE_PROT_MMIO :
+		   (prot & IO_PGTABLE_PROT_CACHE) ? IO_PGTABLE_PROT_CACHE :
+						    0;
 
 	if (s2)
-		return (prot & (IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC)) |
+		return (prot & (IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE |
+				IO_PGTABLE_PROT_NOEXEC)) |
 		       attr;
-	return IOMMU_READ | (prot & (IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_PRIV)) |
+	return IO_PGTABLE_PROT_READ |
+	       (prot & (IO_PGTABLE_PROT_WRITE | IO_PGTABLE_PROT_NOEXEC |
+			IO_PGTABLE_PROT_PRIV)) |
 	       attr;
 }
 
@@ -1172,14 +1218,15 @@ static void random_walks(struct __test_metadata *_metadata,
 			 struct sio_phys_mem *mem, const struct rcfg *rc)
 {
 	static const int prots[] = {
-		IOMMU_READ,
-		IOMMU_WRITE,
-		IOMMU_READ | IOMMU_WRITE,
-		IOMMU_READ | IOMMU_NOEXEC,
-		IOMMU_READ | IOMMU_CACHE,
-		IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE | IOMMU_NOEXEC,
-		IOMMU_WRITE | IOMMU_MMIO,
-		IOMMU_READ | IOMMU_PRIV,
+		IO_PGTABLE_PROT_READ,
+		IO_PGTABLE_PROT_WRITE,
+		IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE,
+		IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_NOEXEC,
+		IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_CACHE,
+		IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_WRITE |
+			IO_PGTABLE_PROT_CACHE | IO_PGTABLE_PROT_NOEXEC,
+		IO_PGTABLE_PROT_WRITE | IO_PGTABLE_PROT_MMIO,
+		IO_PGTABLE_PROT_READ | IO_PGTABLE_PROT_PRIV,
 	};
 	struct io_pgtable_cfg cfg =
 		make_cfg(mem, rc->pgsizes, rc->ias, rc->oas, 0);
@@ -1319,7 +1366,8 @@ static void *race_mapper(void *arg)
 		size_t mapped = 0;
 
 		if (r->ops->map_pages(r->ops, iova, RACE_PA(iova), SZ_4K, 1,
-				      IOMMU_READ, GFP_KERNEL, &mapped) ||
+				      IO_PGTABLE_PROT_READ, GFP_KERNEL,
+				      &mapped) ||
 		    mapped != SZ_4K)
 			__atomic_fetch_add(&r->errors, 1, __ATOMIC_RELAXED);
 	}

@@ -119,6 +119,9 @@ static void smmu_tlb_add_page(struct iommu_iotlb_gather *gather,
 {
 	struct smmu_domain *sd = cookie;
 
+	/* Lazy mode: a flush of everything follows, nothing to gather. */
+	if (gather && gather->queued)
+		return;
 	iommu_iotlb_gather_add_page(&sd->domain, gather, iova, granule);
 }
 
@@ -259,14 +262,34 @@ static void smmu_domain_free(struct iommu_domain *domain)
 	kfree(sd);
 }
 
+/* The core's IOMMU_* prot bits in the page-table format's terms. */
+static int smmu_prot_to_pgtable(int prot)
+{
+	int pgprot = 0;
+
+	if (prot & IOMMU_READ)
+		pgprot |= IO_PGTABLE_PROT_READ;
+	if (prot & IOMMU_WRITE)
+		pgprot |= IO_PGTABLE_PROT_WRITE;
+	if (prot & IOMMU_CACHE)
+		pgprot |= IO_PGTABLE_PROT_CACHE;
+	if (prot & IOMMU_NOEXEC)
+		pgprot |= IO_PGTABLE_PROT_NOEXEC;
+	if (prot & IOMMU_MMIO)
+		pgprot |= IO_PGTABLE_PROT_MMIO;
+	if (prot & IOMMU_PRIV)
+		pgprot |= IO_PGTABLE_PROT_PRIV;
+	return pgprot;
+}
+
 static int smmu_map_pages(struct iommu_domain *domain, unsigned long iova,
 			  uint64_t paddr, size_t pgsize, size_t pgcount,
 			  int prot, unsigned int gfp, size_t *mapped)
 {
 	struct io_pgtable_ops *ops = to_smmu_domain(domain)->pgtbl;
 
-	return ops->map_pages(ops, iova, paddr, pgsize, pgcount, prot, gfp,
-			      mapped);
+	return ops->map_pages(ops, iova, paddr, pgsize, pgcount,
+			      smmu_prot_to_pgtable(prot), gfp, mapped);
 }
 
 static size_t smmu_unmap_pages(struct iommu_domain *domain,

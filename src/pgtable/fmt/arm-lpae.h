@@ -10,8 +10,8 @@
 #define SIO_PGTABLE_FMT_ARM_LPAE_H
 
 #include <errno.h>
-#include "../../base/types.h"
-#include "softiommu/iommu.h"
+#include "base/types.h"
+#include "pgtable/io-pgtable-prot.h"
 
 typedef u64 arm_lpae_iopte;
 
@@ -401,28 +401,28 @@ static inline arm_lpae_iopte arm_lpae_paddr_to_pte(u64 pa,
 }
 
 /*
- * Permissions and attributes of a stage-1 leaf, as IOMMU_* prot bits:
- * IOMMU_READ always; IOMMU_WRITE unless AP[2]; IOMMU_NOEXEC if XN;
- * IOMMU_PRIV unless AP[1]; IOMMU_CACHE for AttrIndx 1, IOMMU_MMIO for 2.
+ * Permissions and attributes of a stage-1 leaf, as IO_PGTABLE_PROT_* bits:
+ * READ always; WRITE unless AP[2]; NOEXEC if XN; PRIV unless AP[1]; CACHE
+ * for AttrIndx 1, MMIO for 2.
  * A writeable-clean DBM leaf (AP[2] and DBM) decodes as read-only: only a
  * walker with hardware dirty management may write it (arm_lpae_s1_pte_dbm).
  */
 static inline int arm_lpae_s1_pte_prot(arm_lpae_iopte pte)
 {
-	int prot = IOMMU_READ;
+	int prot = IO_PGTABLE_PROT_READ;
 	u64 idx = (pte & ARM_LPAE_PTE_ATTRINDX_MASK) >>
 		  ARM_LPAE_PTE_ATTRINDX_SHIFT;
 
 	if (!(pte & ARM_LPAE_PTE_AP_RDONLY))
-		prot |= IOMMU_WRITE;
+		prot |= IO_PGTABLE_PROT_WRITE;
 	if (pte & ARM_LPAE_PTE_XN)
-		prot |= IOMMU_NOEXEC;
+		prot |= IO_PGTABLE_PROT_NOEXEC;
 	if (!(pte & ARM_LPAE_PTE_AP_UNPRIV))
-		prot |= IOMMU_PRIV;
+		prot |= IO_PGTABLE_PROT_PRIV;
 	if (idx == ARM_LPAE_MAIR_ATTR_IDX_CACHE)
-		prot |= IOMMU_CACHE;
+		prot |= IO_PGTABLE_PROT_CACHE;
 	else if (idx == ARM_LPAE_MAIR_ATTR_IDX_DEV)
-		prot |= IOMMU_MMIO;
+		prot |= IO_PGTABLE_PROT_MMIO;
 	return prot;
 }
 
@@ -440,9 +440,9 @@ static inline bool arm_lpae_s1_pte_writeable_dirty(arm_lpae_iopte pte)
 }
 
 /*
- * Permissions and attributes of a stage-2 leaf, as IOMMU_* prot bits:
- * IOMMU_READ if HAP bit 6, IOMMU_WRITE if HAP bit 7, IOMMU_NOEXEC if XN,
- * IOMMU_CACHE for MemAttr 0xF (or 0x6 with FWB), IOMMU_MMIO for 0x1.
+ * Permissions and attributes of a stage-2 leaf, as IO_PGTABLE_PROT_* bits:
+ * READ if HAP bit 6, WRITE if HAP bit 7, NOEXEC if XN, CACHE for MemAttr
+ * 0xF (or 0x6 with FWB), MMIO for 0x1.
  */
 static inline int arm_lpae_s2_pte_prot(arm_lpae_iopte pte)
 {
@@ -451,16 +451,16 @@ static inline int arm_lpae_s2_pte_prot(arm_lpae_iopte pte)
 		(pte & ARM_LPAE_PTE_MEMATTR_MASK) >> ARM_LPAE_PTE_MEMATTR_SHIFT;
 
 	if (pte & ARM_LPAE_PTE_HAP_READ)
-		prot |= IOMMU_READ;
+		prot |= IO_PGTABLE_PROT_READ;
 	if (pte & ARM_LPAE_PTE_HAP_WRITE)
-		prot |= IOMMU_WRITE;
+		prot |= IO_PGTABLE_PROT_WRITE;
 	if (pte & ARM_LPAE_PTE_XN)
-		prot |= IOMMU_NOEXEC;
+		prot |= IO_PGTABLE_PROT_NOEXEC;
 	if (attr == ARM_LPAE_PTE_MEMATTR_OIWB ||
 	    attr == ARM_LPAE_PTE_MEMATTR_FWB_WB)
-		prot |= IOMMU_CACHE;
+		prot |= IO_PGTABLE_PROT_CACHE;
 	else if (attr == ARM_LPAE_PTE_MEMATTR_DEV)
-		prot |= IOMMU_MMIO;
+		prot |= IO_PGTABLE_PROT_MMIO;
 	return prot;
 }
 
