@@ -8,7 +8,7 @@
 #include <string.h>
 #include <softiommu/dma.h>
 #include "dma/dma-mapping.h"
-#include "hw/smmu.h"
+#include "hw/hw-smmu.h"
 #include "bench.h"
 #include "sys.h"
 

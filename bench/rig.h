@@ -10,7 +10,7 @@
 
 #include "base/base.h"
 #include "mem/phys-mem.h"
-#include "hw/smmu.h"
+#include "hw/hw-smmu.h"
 #include "pgtable/io-pgtable.h"
 
 #define BENCH_RIG_STREAMS	4

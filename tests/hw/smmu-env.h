@@ -11,7 +11,7 @@
 #include "harness.h"
 #include "base/base.h"
 #include "mem/phys-mem.h"
-#include "hw/smmu.h"
+#include "hw/hw-smmu.h"
 #include "pgtable/fmt/arm-lpae.h"
 
 #define ENV_MAX_ALLOCS	512

@@ -13,7 +13,7 @@
 #include "harness.h"
 #include "../conformance/fixture.h"
 #include "drivers/smmu/smmu.h"
-#include "hw/smmu.h"
+#include "hw/hw-smmu.h"
 #include <softiommu/dma.h>
 
 struct st {

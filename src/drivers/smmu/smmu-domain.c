@@ -92,7 +92,7 @@ static void smmu_tlb_inv_range(struct smmu_domain *sd, unsigned long iova,
 	}
 	/*
 	 * Entries combining both stages are tagged by the stage-1 address: a
-	 * nesting parent's change must also drop them (smmu-hw.h).
+	 * nesting parent's change must also drop them (hw-smmu-regs.h).
 	 */
 	if (sd->stage == SMMU_STAGE_2 && sd->smmu->s1) {
 		cmds[n][0] = SIO_SMMU_FIELD_PREP(SIO_SMMU_CMD0_OP,

@@ -9,7 +9,7 @@
 #define SIO_DRIVERS_SMMU_SMMU_H
 
 #include "../../base/base.h"
-#include "../../hw/smmu.h"
+#include "hw/hw-smmu.h"
 #include <softiommu/iommu-driver.h>
 
 struct sio_machine;

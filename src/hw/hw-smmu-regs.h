@@ -10,7 +10,7 @@
  * driver may rely on; nothing else about the model is visible to it.
  *
  * Registers (little-endian, reached with sio_hw_smmu_read32/write32 and
- * read64/write64 from smmu.h; an unknown offset or a wrong access width
+ * read64/write64 from hw-smmu.h; an unknown offset or a wrong access width
  * reads as zero, ignores writes and WARNs, as it is a driver bug):
  *
  *   offset  width  name             access
@@ -84,10 +84,10 @@
  * Words of STEs, CDs and page tables should be written with the 64-bit
  * accessors of mem/phys-mem.h (single-copy atomic, as the model reads them).
  */
-#ifndef SIO_HW_SMMU_HW_H
-#define SIO_HW_SMMU_HW_H
+#ifndef SIO_HW_HW_SMMU_REGS_H
+#define SIO_HW_HW_SMMU_REGS_H
 
-#include "../base/types.h"
+#include "base/types.h"
 
 /* Field helpers over a contiguous mask (the mask must be a constant). */
 #define SIO_SMMU_FIELD_GET(mask, val)                                         \
@@ -447,4 +447,4 @@ static inline int sio_smmu_bits_to_ps(unsigned int bits)
 	return -1;
 }
 
-#endif /* SIO_HW_SMMU_HW_H */
+#endif /* SIO_HW_HW_SMMU_REGS_H */

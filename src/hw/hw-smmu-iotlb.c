@@ -6,7 +6,7 @@
  * Kernel counterpart: none (hardware)
  *
  * Both caches are arrays of slots protected by per-slot sequence counters
- * (see struct sio_smmu_tlb_slot).  A reader copies a slot between two reads
+ * (see struct sio_hw_smmu_tlb_slot).  A reader copies a slot between two reads
  * of its counter; a writer (fill or invalidation) owns a slot while its
  * counter is odd.  Fills race with invalidations through the cache epoch:
  * every invalidation bumps the epoch before scanning, and a fill whose walk
@@ -16,7 +16,7 @@
  * fill.
  */
 #include <sched.h>
-#include "smmu-priv.h"
+#include "hw/hw-smmu-priv.h"
 
 /* ---------------------------------------------------------- slot protocol */
 
@@ -64,7 +64,7 @@ static inline void st(_Atomic u64 *p, u64 v)
 }
 
 /* Snapshot the words of a tlb slot.  Return: false if torn or being written. */
-static bool tlb_slot_read(struct sio_smmu_tlb_slot *s, u64 *tag, u64 *iova,
+static bool tlb_slot_read(struct sio_hw_smmu_tlb_slot *s, u64 *tag, u64 *iova,
 			  u64 *pa, u64 *seq)
 {
 	u64 s1 = atomic_load_explicit(&s->seq, memory_order_acquire), s2;
@@ -82,10 +82,10 @@ static bool tlb_slot_read(struct sio_smmu_tlb_slot *s, u64 *tag, u64 *iova,
 
 /* ------------------------------------------------------------------ IOTLB */
 
-int smmu_iotlb_init(struct sio_hw_smmu *smmu)
+int sio_hw_smmu_iotlb_init(struct sio_hw_smmu *smmu)
 {
-	struct sio_smmu_iotlb *t = &smmu->tlb;
-	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
+	struct sio_hw_smmu_cfg_cache *c = &smmu->cfgc;
 
 	t->ways = smmu->cfg.iotlb_ways;
 	t->nsets = smmu->cfg.iotlb_entries / t->ways;
@@ -97,7 +97,7 @@ int smmu_iotlb_init(struct sio_hw_smmu *smmu)
 	t->hands = kcalloc(t->nsets, sizeof(*t->hands), GFP_KERNEL);
 	if (!t->hands)
 		goto err_free_slots;
-	t->regions = kcalloc(SMMU_TLB_REGIONS, sizeof(*t->regions),
+	t->regions = kcalloc(SIO_HW_SMMU_TLB_REGIONS, sizeof(*t->regions),
 			     GFP_KERNEL);
 	if (!t->regions)
 		goto err_free_hands;
@@ -116,7 +116,7 @@ err_free_slots:
 	return -ENOMEM;
 }
 
-void smmu_iotlb_free(struct sio_hw_smmu *smmu)
+void sio_hw_smmu_iotlb_free(struct sio_hw_smmu *smmu)
 {
 	kfree(smmu->cfgc.slots);
 	kfree(smmu->tlb.regions);
@@ -124,11 +124,12 @@ void smmu_iotlb_free(struct sio_hw_smmu *smmu)
 	kfree(smmu->tlb.slots);
 }
 
-u64 smmu_tlb_tag(enum sio_smmu_kind kind, u16 vmid, u16 asid)
+u64 sio_hw_smmu_tlb_tag(enum sio_hw_smmu_kind kind, u16 vmid, u16 asid)
 {
-	return SMMU_TLB_TAG_VALID | SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_KIND, kind) |
-	       SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_VMID, vmid) |
-	       SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_ASID, asid);
+	return SIO_HW_SMMU_TLB_TAG_VALID |
+	       SIO_SMMU_FIELD_PREP(SIO_HW_SMMU_TLB_TAG_KIND, kind) |
+	       SIO_SMMU_FIELD_PREP(SIO_HW_SMMU_TLB_TAG_VMID, vmid) |
+	       SIO_SMMU_FIELD_PREP(SIO_HW_SMMU_TLB_TAG_ASID, asid);
 }
 
 /*
@@ -137,10 +138,12 @@ u64 smmu_tlb_tag(enum sio_smmu_kind kind, u16 vmid, u16 asid)
  * with one probe.  Consecutive pages of one context land in consecutive
  * sets.
  */
-static unsigned int tlb_set(struct sio_smmu_iotlb *t, u64 tag, u64 iova,
+static unsigned int tlb_set(struct sio_hw_smmu_iotlb *t, u64 tag, u64 iova,
 			    unsigned int shift)
 {
-	u64 ctx = (tag & (SMMU_TLB_TAG_VMID | SMMU_TLB_TAG_ASID)) ^ shift;
+	u64 ctx =
+		(tag & (SIO_HW_SMMU_TLB_TAG_VMID | SIO_HW_SMMU_TLB_TAG_ASID)) ^
+		shift;
 
 	ctx *= 0x9e3779b97f4a7c15ULL;
 	return (unsigned int)(((iova >> shift) + (ctx >> 40)) &
@@ -156,58 +159,62 @@ static unsigned int tlb_region(u64 iova, unsigned int shift)
 	u64 r = ((iova >> shift) >> 9) ^ ((u64)shift << 56);
 
 	r *= 0x9e3779b97f4a7c15ULL;
-	return (unsigned int)(r >> 40) & (SMMU_TLB_REGIONS - 1);
+	return (unsigned int)(r >> 40) & (SIO_HW_SMMU_TLB_REGIONS - 1);
 }
 
-static void tlb_region_dec(struct sio_smmu_iotlb *t, u64 tag, u64 iova)
+static void tlb_region_dec(struct sio_hw_smmu_iotlb *t, u64 tag, u64 iova)
 {
-	atomic_fetch_sub(&t->regions[tlb_region(iova,
-			SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_SHIFT, tag))], 1);
+	atomic_fetch_sub(
+		&t->regions[tlb_region(
+			iova,
+			SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_SHIFT, tag))],
+		1);
 }
 
-static struct sio_smmu_tlb_slot *tlb_way(struct sio_smmu_iotlb *t,
-					 unsigned int set, unsigned int way)
+static struct sio_hw_smmu_tlb_slot *tlb_way(struct sio_hw_smmu_iotlb *t,
+					    unsigned int set, unsigned int way)
 {
 	return &t->slots[(size_t)set * t->ways + way];
 }
 
-u64 smmu_iotlb_epoch(struct sio_hw_smmu *smmu)
+u64 sio_hw_smmu_iotlb_epoch(struct sio_hw_smmu *smmu)
 {
 	return atomic_load(&smmu->tlb.epoch);
 }
 
 /**
- * smmu_iotlb_lookup() - find a cached translation
+ * sio_hw_smmu_iotlb_lookup() - find a cached translation
  * @smmu: the SMMU
- * @tag: smmu_tlb_tag() of the transaction's context
+ * @tag: sio_hw_smmu_tlb_tag() of the transaction's context
  * @shifts: bit n set: try entries of 2^n bytes
  * @iova: input address
  * @pa: output address of @iova on a hit
  * @size_shift: the entry's log2 size
- * @perms: the entry's SMMU_PERM_*
+ * @perms: the entry's SIO_HW_SMMU_PERM_*
  * @slot: the slot that hit (for the checker)
  * @slot_seq: its sequence when read
  *
  * Context: any thread; lock-free.
  * Return: true on a hit.
  */
-bool smmu_iotlb_lookup(struct sio_hw_smmu *smmu, u64 tag, u64 shifts,
-		       u64 iova, u64 *pa, unsigned int *size_shift,
-		       unsigned int *perms, struct sio_smmu_tlb_slot **slot,
-		       u64 *slot_seq)
+bool sio_hw_smmu_iotlb_lookup(struct sio_hw_smmu *smmu, u64 tag, u64 shifts,
+			      u64 iova, u64 *pa, unsigned int *size_shift,
+			      unsigned int *perms,
+			      struct sio_hw_smmu_tlb_slot **slot, u64 *slot_seq)
 {
-	struct sio_smmu_iotlb *t = &smmu->tlb;
+	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
 
 	while (shifts) {
 		unsigned int shift = __builtin_ctzll(shifts);
-		u64 want = (tag & ~SMMU_TLB_TAG_SHIFT) |
-			   SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_SHIFT, shift);
+		u64 want =
+			(tag & ~SIO_HW_SMMU_TLB_TAG_SHIFT) |
+			SIO_SMMU_FIELD_PREP(SIO_HW_SMMU_TLB_TAG_SHIFT, shift);
 		u64 base = iova & ~((1ULL << shift) - 1);
 		unsigned int set = tlb_set(t, tag, iova, shift), w;
 
 		shifts &= shifts - 1;
 		for (w = 0; w < t->ways; w++) {
-			struct sio_smmu_tlb_slot *s = tlb_way(t, set, w);
+			struct sio_hw_smmu_tlb_slot *s = tlb_way(t, set, w);
 			u64 etag, eiova, epa, seq;
 
 			if (!tlb_slot_read(s, &etag, &eiova, &epa, &seq))
@@ -221,7 +228,7 @@ bool smmu_iotlb_lookup(struct sio_hw_smmu *smmu, u64 tag, u64 shifts,
 						      memory_order_relaxed);
 			*pa = (epa & ~0xfffULL) | (iova - base);
 			*size_shift = shift;
-			*perms = epa & SMMU_PERM_ALL;
+			*perms = epa & SIO_HW_SMMU_PERM_ALL;
 			*slot = s;
 			*slot_seq = seq;
 			return true;
@@ -232,12 +239,12 @@ bool smmu_iotlb_lookup(struct sio_hw_smmu *smmu, u64 tag, u64 shifts,
 
 static __thread u64 tlb_rand_state;
 
-static unsigned int tlb_victim(struct sio_smmu_iotlb *t, unsigned int set)
+static unsigned int tlb_victim(struct sio_hw_smmu_iotlb *t, unsigned int set)
 {
 	unsigned int w, i;
 
 	for (w = 0; w < t->ways; w++)
-		if (!(ld(&tlb_way(t, set, w)->tag) & SMMU_TLB_TAG_VALID))
+		if (!(ld(&tlb_way(t, set, w)->tag) & SIO_HW_SMMU_TLB_TAG_VALID))
 			return w;
 	if (t->policy == SIO_HW_IOTLB_RANDOM) {
 		u64 x = tlb_rand_state;
@@ -272,29 +279,29 @@ static unsigned int tlb_victim(struct sio_smmu_iotlb *t, unsigned int set)
 }
 
 /**
- * smmu_iotlb_fill() - cache a translation found by a walk
+ * sio_hw_smmu_iotlb_fill() - cache a translation found by a walk
  * @smmu: the SMMU
  * @x: the calling thread's state (counters), or NULL
  * @tag: context tag
- * @epoch: smmu_iotlb_epoch() read before the walk started
+ * @epoch: sio_hw_smmu_iotlb_epoch() read before the walk started
  * @iova: input address
  * @oa: output address of @iova
  * @size_shift: log2 of the translation's (aligned) size
- * @perms: SMMU_PERM_* of the translation
+ * @perms: SIO_HW_SMMU_PERM_* of the translation
  *
  * Best effort: skipped if the victim slot is busy or an invalidation ran
  * since @epoch.
  *
  * Context: any thread.
  */
-void smmu_iotlb_fill(struct sio_hw_smmu *smmu, struct smmu_tls *x, u64 tag,
-		     u64 epoch, u64 iova, u64 oa, unsigned int size_shift,
-		     unsigned int perms)
+void sio_hw_smmu_iotlb_fill(struct sio_hw_smmu *smmu, struct sio_hw_smmu_tls *x,
+			    u64 tag, u64 epoch, u64 iova, u64 oa,
+			    unsigned int size_shift, unsigned int perms)
 {
-	struct sio_smmu_iotlb *t = &smmu->tlb;
+	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
 	u64 mask = (1ULL << size_shift) - 1;
 	unsigned int set = tlb_set(t, tag, iova, size_shift);
-	struct sio_smmu_tlb_slot *s = tlb_way(t, set, tlb_victim(t, set));
+	struct sio_hw_smmu_tlb_slot *s = tlb_way(t, set, tlb_victim(t, set));
 	unsigned int region = tlb_region(iova, size_shift);
 	u64 old, otag;
 
@@ -302,8 +309,8 @@ void smmu_iotlb_fill(struct sio_hw_smmu *smmu, struct smmu_tls *x, u64 tag,
 		return;
 	/*
 	 * Count the new entry in its region before the epoch check, both
-	 * sequentially consistent: pairs with smmu_iotlb_inv_range(), which
-	 * bumps the epoch before it reads the counters.  Either the
+	 * sequentially consistent: pairs with sio_hw_smmu_iotlb_inv_range(),
+	 * which bumps the epoch before it reads the counters.  Either the
 	 * invalidation sees the count or this fill sees the new epoch.
 	 */
 	atomic_fetch_add(&t->regions[region], 1);
@@ -313,18 +320,19 @@ void smmu_iotlb_fill(struct sio_hw_smmu *smmu, struct smmu_tls *x, u64 tag,
 		return;
 	}
 	otag = ld(&s->tag);
-	st(&s->tag, (tag & ~SMMU_TLB_TAG_SHIFT) |
-		    SIO_SMMU_FIELD_PREP(SMMU_TLB_TAG_SHIFT, size_shift));
-	if (otag & SMMU_TLB_TAG_VALID) {
+	st(&s->tag,
+	   (tag & ~SIO_HW_SMMU_TLB_TAG_SHIFT) |
+		   SIO_SMMU_FIELD_PREP(SIO_HW_SMMU_TLB_TAG_SHIFT, size_shift));
+	if (otag & SIO_HW_SMMU_TLB_TAG_VALID) {
 		tlb_region_dec(t, otag, ld(&s->iova));
-		smmu_hot_add(smmu, x, iotlb_evictions, 1);
+		sio_hw_smmu_hot_add(smmu, x, iotlb_evictions, 1);
 	}
 	st(&s->iova, iova & ~mask);
-	st(&s->pa, ((oa & ~mask) & ~0xfffULL) | (perms & SMMU_PERM_ALL));
+	st(&s->pa, ((oa & ~mask) & ~0xfffULL) | (perms & SIO_HW_SMMU_PERM_ALL));
 	st(&s->suspect, 0);
 	atomic_store_explicit(&s->ref, 1, memory_order_relaxed);
 	slot_unlock(&s->seq, old);
-	smmu_hot_add(smmu, x, iotlb_fills, 1);
+	sio_hw_smmu_hot_add(smmu, x, iotlb_fills, 1);
 }
 
 /* Start an invalidation: later fills of older walks are abandoned. */
@@ -337,7 +345,7 @@ typedef bool (*tlb_match_fn)(u64 tag, u64 iova, const void *arg);
 
 /* Invalidate @s if it matches; re-checked with the slot owned. */
 static void tlb_inv_slot(struct sio_hw_smmu *smmu,
-			 struct sio_smmu_tlb_slot *s, tlb_match_fn match,
+			 struct sio_hw_smmu_tlb_slot *s, tlb_match_fn match,
 			 const void *arg)
 {
 	u64 tag, iova, old;
@@ -350,17 +358,17 @@ static void tlb_inv_slot(struct sio_hw_smmu *smmu,
 	 */
 	if (!(atomic_load(&s->seq) & 1)) {
 		tag = atomic_load(&s->tag);
-		if (!(tag & SMMU_TLB_TAG_VALID) ||
+		if (!(tag & SIO_HW_SMMU_TLB_TAG_VALID) ||
 		    !match(tag, atomic_load(&s->iova), arg))
 			return;
 	}
 	old = slot_lock(&s->seq);
 	tag = ld(&s->tag);
 	iova = ld(&s->iova);
-	if ((tag & SMMU_TLB_TAG_VALID) && match(tag, iova, arg)) {
+	if ((tag & SIO_HW_SMMU_TLB_TAG_VALID) && match(tag, iova, arg)) {
 		st(&s->tag, 0);
 		tlb_region_dec(&smmu->tlb, tag, iova);
-		smmu_stat_inc(smmu, iotlb_inv_entries);
+		sio_hw_smmu_stat_inc(smmu, iotlb_inv_entries);
 	}
 	slot_unlock(&s->seq, old);
 }
@@ -368,7 +376,7 @@ static void tlb_inv_slot(struct sio_hw_smmu *smmu,
 static void tlb_inv_scan(struct sio_hw_smmu *smmu, tlb_match_fn match,
 			 const void *arg)
 {
-	struct sio_smmu_iotlb *t = &smmu->tlb;
+	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
 	size_t i, n = (size_t)t->nsets * t->ways;
 
 	for (i = 0; i < n; i++)
@@ -391,16 +399,16 @@ struct tlb_inv_arg {
 
 static bool tag_is_nh(u64 tag)
 {
-	u64 kind = SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_KIND, tag);
+	u64 kind = SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_KIND, tag);
 
-	return kind == SMMU_KIND_S1 || kind == SMMU_KIND_NESTED;
+	return kind == SIO_HW_SMMU_KIND_S1 || kind == SIO_HW_SMMU_KIND_NESTED;
 }
 
 static bool match_vmid(u64 tag, u64 iova, const void *arg)
 {
 	const struct tlb_inv_arg *a = arg;
 
-	return SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_VMID, tag) == a->vmid &&
+	return SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_VMID, tag) == a->vmid &&
 	       (!a->nh_only || tag_is_nh(tag));
 }
 
@@ -408,36 +416,39 @@ static bool match_asid(u64 tag, u64 iova, const void *arg)
 {
 	const struct tlb_inv_arg *a = arg;
 
-	return SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_VMID, tag) == a->vmid &&
-	       SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_ASID, tag) == a->asid &&
+	return SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_VMID, tag) == a->vmid &&
+	       SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_ASID, tag) == a->asid &&
 	       tag_is_nh(tag);
 }
 
 static bool match_range(u64 tag, u64 iova, const void *arg)
 {
 	const struct tlb_inv_arg *a = arg;
-	unsigned int shift = SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_SHIFT, tag);
+	unsigned int shift = SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_SHIFT, tag);
 	u64 end = iova + ((1ULL << shift) - 1);
 
-	if (SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_VMID, tag) != a->vmid)
+	if (SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_VMID, tag) != a->vmid)
 		return false;
 	if (a->stage2) {
-		if (SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_KIND, tag) != SMMU_KIND_S2)
+		if (SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_KIND, tag) !=
+		    SIO_HW_SMMU_KIND_S2)
 			return false;
 	} else if (!tag_is_nh(tag) ||
-		   SIO_SMMU_FIELD_GET(SMMU_TLB_TAG_ASID, tag) != a->asid) {
+		   SIO_SMMU_FIELD_GET(SIO_HW_SMMU_TLB_TAG_ASID, tag) !=
+			   a->asid) {
 		return false;
 	}
 	return iova <= a->last && end >= a->start;
 }
 
-void smmu_iotlb_inv_all(struct sio_hw_smmu *smmu)
+void sio_hw_smmu_iotlb_inv_all(struct sio_hw_smmu *smmu)
 {
 	tlb_inv_begin(smmu);
 	tlb_inv_scan(smmu, match_all, NULL);
 }
 
-void smmu_iotlb_inv_vmid(struct sio_hw_smmu *smmu, u16 vmid, bool nh_only)
+void sio_hw_smmu_iotlb_inv_vmid(struct sio_hw_smmu *smmu, u16 vmid,
+				bool nh_only)
 {
 	struct tlb_inv_arg a = { .vmid = vmid, .nh_only = nh_only };
 
@@ -445,7 +456,7 @@ void smmu_iotlb_inv_vmid(struct sio_hw_smmu *smmu, u16 vmid, bool nh_only)
 	tlb_inv_scan(smmu, match_vmid, &a);
 }
 
-void smmu_iotlb_inv_asid(struct sio_hw_smmu *smmu, u16 vmid, u16 asid)
+void sio_hw_smmu_iotlb_inv_asid(struct sio_hw_smmu *smmu, u16 vmid, u16 asid)
 {
 	struct tlb_inv_arg a = { .vmid = vmid, .asid = asid };
 
@@ -454,12 +465,12 @@ void smmu_iotlb_inv_asid(struct sio_hw_smmu *smmu, u16 vmid, u16 asid)
 }
 
 /* May an entry of 2^@sh bytes in [@a->start, @a->last] be valid? */
-static bool tlb_regions_live(struct sio_smmu_iotlb *t,
+static bool tlb_regions_live(struct sio_hw_smmu_iotlb *t,
 			     const struct tlb_inv_arg *a, unsigned int sh)
 {
 	u64 r, first = (a->start >> sh) >> 9, last = (a->last >> sh) >> 9;
 
-	if (last - first >= SMMU_TLB_REGIONS)
+	if (last - first >= SIO_HW_SMMU_TLB_REGIONS)
 		return true;
 	for (r = first; r <= last; r++)
 		if (atomic_load(&t->regions[tlb_region(r << 9 << sh, sh)]))
@@ -468,7 +479,7 @@ static bool tlb_regions_live(struct sio_smmu_iotlb *t,
 }
 
 /**
- * smmu_iotlb_inv_range() - TLBI_NH_VA / TLBI_S2_IPA
+ * sio_hw_smmu_iotlb_inv_range() - TLBI_NH_VA / TLBI_S2_IPA
  * @smmu: the SMMU
  * @stage2: stage-2-only entries (else stage-1 and nested of @asid)
  * @vmid: VMID
@@ -484,17 +495,19 @@ static bool tlb_regions_live(struct sio_smmu_iotlb *t,
  *
  * Context: command-queue consumer (cmdq.lock held).
  */
-void smmu_iotlb_inv_range(struct sio_hw_smmu *smmu, bool stage2, u16 vmid,
-			  u16 asid, u64 addr, unsigned int log2len)
+void sio_hw_smmu_iotlb_inv_range(struct sio_hw_smmu *smmu, bool stage2,
+				 u16 vmid, u16 asid, u64 addr,
+				 unsigned int log2len)
 {
-	struct sio_smmu_iotlb *t = &smmu->tlb;
+	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
 	struct tlb_inv_arg a = {
 		.vmid = vmid, .asid = stage2 ? 0 : asid, .stage2 = stage2,
 		.start = addr,
 		.last = log2len ? addr + ((1ULL << log2len) - 1) : addr,
 	};
-	u64 tag = smmu_tlb_tag(stage2 ? SMMU_KIND_S2 : SMMU_KIND_S1, vmid,
-			       a.asid);
+	u64 tag = sio_hw_smmu_tlb_tag(stage2 ? SIO_HW_SMMU_KIND_S2 :
+					       SIO_HW_SMMU_KIND_S1,
+				      vmid, a.asid);
 	u64 shifts, live = 0, probes = 0;
 
 	/* Sequentially consistent bump before the counter loads below. */
@@ -528,50 +541,50 @@ void smmu_iotlb_inv_range(struct sio_hw_smmu *smmu, bool stage2, u16 vmid,
 	}
 }
 
-unsigned long smmu_iotlb_count_valid(struct sio_hw_smmu *smmu)
+unsigned long sio_hw_smmu_iotlb_count_valid(struct sio_hw_smmu *smmu)
 {
-	struct sio_smmu_iotlb *t = &smmu->tlb;
+	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
 	size_t i, n = (size_t)t->nsets * t->ways;
 	unsigned long valid = 0;
 
 	for (i = 0; i < n; i++)
-		if (ld(&t->slots[i].tag) & SMMU_TLB_TAG_VALID)
+		if (ld(&t->slots[i].tag) & SIO_HW_SMMU_TLB_TAG_VALID)
 			valid++;
 	return valid;
 }
 
 /* ---------------------------------------------------- configuration cache */
 
-static unsigned int cfg_set(struct sio_smmu_cfg_cache *c, u64 key)
+static unsigned int cfg_set(struct sio_hw_smmu_cfg_cache *c, u64 key)
 {
 	u64 h = key * 0x9e3779b97f4a7c15ULL;
 
 	return (unsigned int)((h >> 32) & ((c->nslots / 2) - 1));
 }
 
-u64 smmu_cfg_epoch(struct sio_hw_smmu *smmu)
+u64 sio_hw_smmu_cfg_epoch(struct sio_hw_smmu *smmu)
 {
 	return atomic_load(&smmu->cfgc.epoch);
 }
 
 /**
- * smmu_cfg_lookup() - find a cached STE or CD
+ * sio_hw_smmu_cfg_lookup() - find a cached STE or CD
  * @smmu: the SMMU
- * @key: smmu_cfg_key()
+ * @key: sio_hw_smmu_cfg_key()
  * @w: where the @n cached words are copied
  * @n: 4 for an STE, 2 for a CD
  *
  * Context: any thread; lock-free.
  * Return: true on a hit.
  */
-bool smmu_cfg_lookup(struct sio_hw_smmu *smmu, u64 key, u64 *w, int n)
+bool sio_hw_smmu_cfg_lookup(struct sio_hw_smmu *smmu, u64 key, u64 *w, int n)
 {
-	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+	struct sio_hw_smmu_cfg_cache *c = &smmu->cfgc;
 	unsigned int set = cfg_set(c, key), way;
 	int i;
 
 	for (way = 0; way < 2; way++) {
-		struct sio_smmu_cfg_slot *s = &c->slots[set * 2 + way];
+		struct sio_hw_smmu_cfg_slot *s = &c->slots[set * 2 + way];
 		u64 s1 = atomic_load_explicit(&s->seq, memory_order_acquire);
 		u64 k;
 
@@ -584,27 +597,30 @@ bool smmu_cfg_lookup(struct sio_hw_smmu *smmu, u64 key, u64 *w, int n)
 		if (atomic_load_explicit(&s->seq, memory_order_relaxed) != s1)
 			continue;
 		if (k == key) {
-			smmu_stat_inc(smmu, cfg_hits);
+			sio_hw_smmu_stat_inc(smmu, cfg_hits);
 			return true;
 		}
 	}
-	smmu_stat_inc(smmu, cfg_misses);
+	sio_hw_smmu_stat_inc(smmu, cfg_misses);
 	return false;
 }
 
-/* Cache an STE/CD fetched under @epoch (best effort, as smmu_iotlb_fill). */
-void smmu_cfg_fill(struct sio_hw_smmu *smmu, u64 key, u64 epoch,
-		   const u64 *w, int n)
+/*
+ * Cache an STE/CD fetched under @epoch (best effort, as
+ * sio_hw_smmu_iotlb_fill()).
+ */
+void sio_hw_smmu_cfg_fill(struct sio_hw_smmu *smmu, u64 key, u64 epoch,
+			  const u64 *w, int n)
 {
-	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+	struct sio_hw_smmu_cfg_cache *c = &smmu->cfgc;
 	unsigned int set = cfg_set(c, key), way;
-	struct sio_smmu_cfg_slot *s;
+	struct sio_hw_smmu_cfg_slot *s;
 	u64 old;
 	int i;
 
-	if (!(ld(&c->slots[set * 2].key) & SMMU_CFG_KEY_VALID))
+	if (!(ld(&c->slots[set * 2].key) & SIO_HW_SMMU_CFG_KEY_VALID))
 		way = 0;
-	else if (!(ld(&c->slots[set * 2 + 1].key) & SMMU_CFG_KEY_VALID))
+	else if (!(ld(&c->slots[set * 2 + 1].key) & SIO_HW_SMMU_CFG_KEY_VALID))
 		way = 1;
 	else
 		way = atomic_fetch_add_explicit(&c->victim, 1,
@@ -621,25 +637,26 @@ void smmu_cfg_fill(struct sio_hw_smmu *smmu, u64 key, u64 epoch,
 }
 
 /* Drop every entry whose key matches @key on the bits of @mask. */
-void smmu_cfg_inv(struct sio_hw_smmu *smmu, u64 key, u64 mask)
+void sio_hw_smmu_cfg_inv(struct sio_hw_smmu *smmu, u64 key, u64 mask)
 {
-	struct sio_smmu_cfg_cache *c = &smmu->cfgc;
+	struct sio_hw_smmu_cfg_cache *c = &smmu->cfgc;
 	unsigned int i;
 
 	atomic_fetch_add(&c->epoch, 1);		/* odd: invalidating */
 	for (i = 0; i < c->nslots; i++) {
-		struct sio_smmu_cfg_slot *s = &c->slots[i];
+		struct sio_hw_smmu_cfg_slot *s = &c->slots[i];
 		u64 k, old;
 
 		if (!(atomic_load(&s->seq) & 1)) {
 			k = atomic_load(&s->key);
-			if (!(k & SMMU_CFG_KEY_VALID) ||
+			if (!(k & SIO_HW_SMMU_CFG_KEY_VALID) ||
 			    (k & mask) != (key & mask))
 				continue;
 		}
 		old = slot_lock(&s->seq);
 		k = ld(&s->key);
-		if ((k & SMMU_CFG_KEY_VALID) && (k & mask) == (key & mask))
+		if ((k & SIO_HW_SMMU_CFG_KEY_VALID) &&
+		    (k & mask) == (key & mask))
 			st(&s->key, 0);
 		slot_unlock(&s->seq, old);
 	}

@@ -5,11 +5,11 @@
  * Kernel counterpart: none (hardware; the driver side is arm-smmu-v3.c)
  */
 #include <string.h>
-#include "smmu-priv.h"
+#include "hw/hw-smmu-priv.h"
 
 /* Source of sio_hw_smmu.id: never reused, so per-thread state keyed by it
  * cannot outlive its SMMU unnoticed. */
-static _Atomic u64 smmu_next_id = 1;
+static _Atomic u64 hw_smmu_next_id = 1;
 
 void sio_hw_smmu_config_default(struct sio_hw_smmu_config *cfg)
 {
@@ -36,7 +36,7 @@ void sio_hw_smmu_config_default(struct sio_hw_smmu_config *cfg)
 	cfg->priq_max_log2 = 8;
 }
 
-static int smmu_check_config(struct sio_hw_smmu_config *c)
+static int hw_smmu_check_config(struct sio_hw_smmu_config *c)
 {
 	if (!c->iotlb_entries)
 		c->iotlb_entries = 1024;
@@ -82,7 +82,7 @@ static int smmu_check_config(struct sio_hw_smmu_config *c)
 }
 
 /* Every leaf size a walk may produce with the implemented granules. */
-static u64 smmu_leaf_shifts(const struct sio_hw_smmu_config *c)
+static u64 hw_smmu_leaf_shifts(const struct sio_hw_smmu_config *c)
 {
 	static const unsigned int gs[] = { 12, 14, 16 };
 	static const unsigned int gbit[] = { SIO_HW_SMMU_GRAN_4K,
@@ -107,8 +107,8 @@ static u64 smmu_leaf_shifts(const struct sio_hw_smmu_config *c)
 	return shifts;
 }
 
-static void smmu_init_queue(struct sio_smmu_queue *q, unsigned int ent_size,
-			    unsigned int max_log2)
+static void hw_smmu_init_queue(struct sio_hw_smmu_queue *q,
+			       unsigned int ent_size, unsigned int max_log2)
 {
 	q->ent_size = ent_size;
 	q->max_log2 = max_log2;
@@ -130,7 +130,7 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 		c = *cfg;
 	else
 		sio_hw_smmu_config_default(&c);
-	ret = smmu_check_config(&c);
+	ret = hw_smmu_check_config(&c);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -144,7 +144,7 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 	smmu->cfg.name = smmu->name;
 	smmu->ias = c.ias;
 	smmu->oas = c.oas;
-	smmu->leaf_shifts = smmu_leaf_shifts(&c);
+	smmu->leaf_shifts = hw_smmu_leaf_shifts(&c);
 
 	smmu->idr0 = SIO_SMMU_IDR0_COHACC | SIO_SMMU_IDR0_ASID16 |
 		     SIO_SMMU_IDR0_VMID16;
@@ -175,7 +175,7 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 	if (c.granules & SIO_HW_SMMU_GRAN_64K)
 		smmu->idr5 |= SIO_SMMU_IDR5_GRAN64K;
 
-	smmu->id = atomic_fetch_add(&smmu_next_id, 1);
+	smmu->id = atomic_fetch_add(&hw_smmu_next_id, 1);
 	mutex_init(&smmu->tstats_lock);
 	INIT_LIST_HEAD(&smmu->tstats);
 	mutex_init(&smmu->ctrl_lock);
@@ -187,12 +187,12 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 	mutex_init(&smmu->irq[SIO_HW_SMMU_IRQ_EVTQ].lock);
 	mutex_init(&smmu->irq[SIO_HW_SMMU_IRQ_PRIQ].lock);
 	mutex_init(&smmu->irq[SIO_HW_SMMU_IRQ_GERROR].lock);
-	smmu_init_queue(&smmu->cmdq, SIO_SMMU_CMD_SIZE, c.cmdq_max_log2);
-	smmu_init_queue(&smmu->evtq, SIO_SMMU_EVT_SIZE, c.evtq_max_log2);
-	smmu_init_queue(&smmu->priq, SIO_SMMU_PRI_SIZE, c.priq_max_log2);
+	hw_smmu_init_queue(&smmu->cmdq, SIO_SMMU_CMD_SIZE, c.cmdq_max_log2);
+	hw_smmu_init_queue(&smmu->evtq, SIO_SMMU_EVT_SIZE, c.evtq_max_log2);
+	hw_smmu_init_queue(&smmu->priq, SIO_SMMU_PRI_SIZE, c.priq_max_log2);
 	atomic_init(&smmu->gbpa, SIO_SMMU_GBPA_ABORT);
 
-	ret = smmu_iotlb_init(smmu);
+	ret = sio_hw_smmu_iotlb_init(smmu);
 	if (ret)
 		goto err_free_smmu;
 	return smmu;
@@ -217,8 +217,8 @@ void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu)
 
 	if (IS_ERR_OR_NULL(smmu))
 		return;
-	smmu_iotlb_free(smmu);
-	smmu_tstats_free(smmu);
+	sio_hw_smmu_iotlb_free(smmu);
+	sio_hw_smmu_tstats_free(smmu);
 	mutex_destroy(&smmu->tstats_lock);
 	for (i = 0; i < SIO_HW_SMMU_NR_IRQS; i++)
 		mutex_destroy(&smmu->irq[i].lock);
@@ -238,16 +238,16 @@ const char *sio_hw_smmu_name(const struct sio_hw_smmu *smmu)
 /* ------------------------------------------------------------ interrupts */
 
 /* The line this thread is handling, to turn re-raising into "pending". */
-static __thread struct sio_hw_smmu *smmu_in_irq[SIO_HW_SMMU_NR_IRQS];
+static __thread struct sio_hw_smmu *hw_smmu_in_irq[SIO_HW_SMMU_NR_IRQS];
 
-static const u32 smmu_irq_enable_bit[SIO_HW_SMMU_NR_IRQS] = {
+static const u32 hw_smmu_irq_enable_bit[SIO_HW_SMMU_NR_IRQS] = {
 	[SIO_HW_SMMU_IRQ_EVTQ] = SIO_SMMU_IRQ_CTRL_EVTQ_IRQEN,
 	[SIO_HW_SMMU_IRQ_PRIQ] = SIO_SMMU_IRQ_CTRL_PRIQ_IRQEN,
 	[SIO_HW_SMMU_IRQ_GERROR] = SIO_SMMU_IRQ_CTRL_GERROR_IRQEN,
 };
 
 /**
- * smmu_raise_irq() - deliver an interrupt if the line is enabled
+ * sio_hw_smmu_raise_irq() - deliver an interrupt if the line is enabled
  * @smmu: the SMMU
  * @which: the line
  *
@@ -257,24 +257,24 @@ static const u32 smmu_irq_enable_bit[SIO_HW_SMMU_NR_IRQS] = {
  *
  * Context: no model lock held except possibly another line's lock.
  */
-void smmu_raise_irq(struct sio_hw_smmu *smmu, enum sio_hw_smmu_irq which)
+void sio_hw_smmu_raise_irq(struct sio_hw_smmu *smmu, enum sio_hw_smmu_irq which)
 {
-	struct sio_smmu_irq_line *l = &smmu->irq[which];
+	struct sio_hw_smmu_irq_line *l = &smmu->irq[which];
 
-	if (!(atomic_load(&smmu->irq_ctrl) & smmu_irq_enable_bit[which]))
+	if (!(atomic_load(&smmu->irq_ctrl) & hw_smmu_irq_enable_bit[which]))
 		return;
-	if (smmu_in_irq[which] == smmu) {
+	if (hw_smmu_in_irq[which] == smmu) {
 		atomic_store(&l->pending, 1);
 		return;
 	}
 	mutex_lock(&l->lock);
-	smmu_in_irq[which] = smmu;
+	hw_smmu_in_irq[which] = smmu;
 	do {
 		atomic_store(&l->pending, 0);
 		if (l->fn)
 			l->fn(smmu, l->data);
 	} while (atomic_exchange(&l->pending, 0));
-	smmu_in_irq[which] = NULL;
+	hw_smmu_in_irq[which] = NULL;
 	mutex_unlock(&l->lock);
 }
 
@@ -282,7 +282,7 @@ int sio_hw_smmu_set_irq_handler(struct sio_hw_smmu *smmu,
 				enum sio_hw_smmu_irq which,
 				sio_hw_smmu_irq_fn fn, void *data)
 {
-	struct sio_smmu_irq_line *l;
+	struct sio_hw_smmu_irq_line *l;
 
 	if ((unsigned int)which >= SIO_HW_SMMU_NR_IRQS)
 		return -EINVAL;
@@ -304,14 +304,14 @@ void sio_hw_smmu_set_dev_ops(struct sio_hw_smmu *smmu,
 }
 
 /**
- * smmu_gerror_toggle() - flag global errors (GERROR ^= @bits)
+ * sio_hw_smmu_gerror_toggle() - flag global errors (GERROR ^= @bits)
  * @smmu: the SMMU
  * @bits: SIO_SMMU_GERROR_* bits that become active
  *
  * Only bits not already active toggle.  The caller raises the interrupt.
  * Context: the lock of the queue the error belongs to.
  */
-void smmu_gerror_toggle(struct sio_hw_smmu *smmu, u32 bits)
+void sio_hw_smmu_gerror_toggle(struct sio_hw_smmu *smmu, u32 bits)
 {
 	u32 g = atomic_load(&smmu->gerror), n = atomic_load(&smmu->gerrorn);
 
@@ -321,10 +321,10 @@ void smmu_gerror_toggle(struct sio_hw_smmu *smmu, u32 bits)
 
 /* ------------------------------------------------------------- registers */
 
-static bool smmu_q_disabled(struct sio_hw_smmu *smmu, u32 en_bit,
-			    const char *reg)
+static bool hw_smmu_q_disabled(struct sio_hw_smmu *smmu, u32 en_bit,
+			       const char *reg)
 {
-	return !WARN(smmu_cr0(smmu) & en_bit,
+	return !WARN(sio_hw_smmu_cr0(smmu) & en_bit,
 		     "%s: %s written while enabled; ignored", smmu->name, reg);
 }
 
@@ -390,7 +390,7 @@ u64 sio_hw_smmu_read64(struct sio_hw_smmu *smmu, u32 offset)
 }
 
 /* Keep the index, wrap and (where meaningful) overflow bits of a pointer. */
-static u32 smmu_q_ptr_mask(struct sio_smmu_queue *q)
+static u32 hw_smmu_q_ptr_mask(struct sio_hw_smmu_queue *q)
 {
 	unsigned int log2 = SIO_SMMU_FIELD_GET(SIO_SMMU_Q_BASE_LOG2SIZE,
 					       atomic_load(&q->base));
@@ -404,23 +404,23 @@ static u32 smmu_q_ptr_mask(struct sio_smmu_queue *q)
  * PROD belongs to the model and is writable only while the queue is
  * disabled (e.g. to reset it), as on SMMUv3.
  */
-static void smmu_outq_write_cons(struct sio_smmu_queue *q, u32 val)
+static void hw_smmu_outq_write_cons(struct sio_hw_smmu_queue *q, u32 val)
 {
-	atomic_store_explicit(&q->cons, val & smmu_q_ptr_mask(q),
+	atomic_store_explicit(&q->cons, val & hw_smmu_q_ptr_mask(q),
 			      memory_order_release);
 }
 
-static void smmu_outq_write_prod(struct sio_hw_smmu *smmu,
-				 struct sio_smmu_queue *q, u32 en_bit,
-				 const char *reg, u32 val)
+static void hw_smmu_outq_write_prod(struct sio_hw_smmu *smmu,
+				    struct sio_hw_smmu_queue *q, u32 en_bit,
+				    const char *reg, u32 val)
 {
 	spin_lock(&q->lock);
-	if (smmu_q_disabled(smmu, en_bit, reg))
-		atomic_store(&q->prod, val & smmu_q_ptr_mask(q));
+	if (hw_smmu_q_disabled(smmu, en_bit, reg))
+		atomic_store(&q->prod, val & hw_smmu_q_ptr_mask(q));
 	spin_unlock(&q->lock);
 }
 
-static void smmu_write_cr0(struct sio_hw_smmu *smmu, u32 val)
+static void hw_smmu_write_cr0(struct sio_hw_smmu *smmu, u32 val)
 {
 	u32 old;
 
@@ -432,10 +432,10 @@ static void smmu_write_cr0(struct sio_hw_smmu *smmu, u32 val)
 	old = atomic_exchange(&smmu->cr0, val);
 	mutex_unlock(&smmu->ctrl_lock);
 	if ((val & SIO_SMMU_CR0_CMDQEN) && !(old & SIO_SMMU_CR0_CMDQEN))
-		smmu_cmdq_consume(smmu);
+		sio_hw_smmu_cmdq_consume(smmu);
 }
 
-static void smmu_write_gerrorn(struct sio_hw_smmu *smmu, u32 val)
+static void hw_smmu_write_gerrorn(struct sio_hw_smmu *smmu, u32 val)
 {
 	bool resume = false;
 
@@ -452,14 +452,14 @@ static void smmu_write_gerrorn(struct sio_hw_smmu *smmu, u32 val)
 	}
 	spin_unlock(&smmu->cmdq.lock);
 	if (resume)
-		smmu_cmdq_consume(smmu);
+		sio_hw_smmu_cmdq_consume(smmu);
 }
 
 void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val)
 {
 	switch (offset) {
 	case SIO_SMMU_CR0:
-		smmu_write_cr0(smmu, val);
+		hw_smmu_write_cr0(smmu, val);
 		return;
 	case SIO_SMMU_GBPA:
 		atomic_store(&smmu->gbpa, val & SIO_SMMU_GBPA_ABORT);
@@ -471,11 +471,12 @@ void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val)
 				    SIO_SMMU_IRQ_CTRL_EVTQ_IRQEN));
 		return;
 	case SIO_SMMU_GERRORN:
-		smmu_write_gerrorn(smmu, val);
+		hw_smmu_write_gerrorn(smmu, val);
 		return;
 	case SIO_SMMU_STRTAB_BASE_CFG:
 		mutex_lock(&smmu->ctrl_lock);
-		if (smmu_q_disabled(smmu, SIO_SMMU_CR0_SMMUEN, "STRTAB_BASE_CFG"))
+		if (hw_smmu_q_disabled(smmu, SIO_SMMU_CR0_SMMUEN,
+				       "STRTAB_BASE_CFG"))
 			atomic_store(&smmu->strtab_cfg,
 				     val & (SIO_SMMU_STRTAB_CFG_LOG2SIZE |
 					    SIO_SMMU_STRTAB_CFG_FMT));
@@ -483,40 +484,41 @@ void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val)
 		return;
 	case SIO_SMMU_CMDQ_PROD:
 		atomic_store_explicit(&smmu->cmdq.prod,
-				      val & smmu_q_ptr_mask(&smmu->cmdq) &
-				      ~SIO_SMMU_Q_OVF, memory_order_release);
-		smmu_cmdq_consume(smmu);
+				      val & hw_smmu_q_ptr_mask(&smmu->cmdq) &
+					      ~SIO_SMMU_Q_OVF,
+				      memory_order_release);
+		sio_hw_smmu_cmdq_consume(smmu);
 		return;
 	case SIO_SMMU_CMDQ_CONS:
 		spin_lock(&smmu->cmdq.lock);
-		if (smmu_q_disabled(smmu, SIO_SMMU_CR0_CMDQEN, "CMDQ_CONS"))
+		if (hw_smmu_q_disabled(smmu, SIO_SMMU_CR0_CMDQEN, "CMDQ_CONS"))
 			atomic_store(&smmu->cmdq.cons,
-				     val & smmu_q_ptr_mask(&smmu->cmdq) &
-				     ~SIO_SMMU_Q_OVF);
+				     val & hw_smmu_q_ptr_mask(&smmu->cmdq) &
+					     ~SIO_SMMU_Q_OVF);
 		spin_unlock(&smmu->cmdq.lock);
 		return;
 	case SIO_SMMU_EVTQ_CONS:
-		smmu_outq_write_cons(&smmu->evtq, val);
+		hw_smmu_outq_write_cons(&smmu->evtq, val);
 		return;
 	case SIO_SMMU_EVTQ_PROD:
-		smmu_outq_write_prod(smmu, &smmu->evtq, SIO_SMMU_CR0_EVTQEN,
-				     "EVTQ_PROD", val);
+		hw_smmu_outq_write_prod(smmu, &smmu->evtq, SIO_SMMU_CR0_EVTQEN,
+					"EVTQ_PROD", val);
 		return;
 	case SIO_SMMU_PRIQ_CONS:
-		smmu_outq_write_cons(&smmu->priq, val);
+		hw_smmu_outq_write_cons(&smmu->priq, val);
 		return;
 	case SIO_SMMU_PRIQ_PROD:
-		smmu_outq_write_prod(smmu, &smmu->priq, SIO_SMMU_CR0_PRIQEN,
-				     "PRIQ_PROD", val);
+		hw_smmu_outq_write_prod(smmu, &smmu->priq, SIO_SMMU_CR0_PRIQEN,
+					"PRIQ_PROD", val);
 		return;
 	}
 	WARN(1, "%s: write32 of read-only or unknown register 0x%x",
 	     smmu->name, offset);
 }
 
-static void smmu_write_q_base(struct sio_hw_smmu *smmu,
-			      struct sio_smmu_queue *q, u32 en_bit,
-			      const char *reg, u64 val)
+static void hw_smmu_write_q_base(struct sio_hw_smmu *smmu,
+				 struct sio_hw_smmu_queue *q, u32 en_bit,
+				 const char *reg, u64 val)
 {
 	unsigned int log2 = SIO_SMMU_FIELD_GET(SIO_SMMU_Q_BASE_LOG2SIZE, val);
 
@@ -526,7 +528,7 @@ static void smmu_write_q_base(struct sio_hw_smmu *smmu,
 		      SIO_SMMU_FIELD_PREP(SIO_SMMU_Q_BASE_LOG2SIZE,
 					  q->max_log2);
 	mutex_lock(&smmu->ctrl_lock);
-	if (smmu_q_disabled(smmu, en_bit, reg))
+	if (hw_smmu_q_disabled(smmu, en_bit, reg))
 		atomic_store(&q->base, val & (SIO_SMMU_Q_BASE_ADDR |
 					      SIO_SMMU_Q_BASE_LOG2SIZE));
 	mutex_unlock(&smmu->ctrl_lock);
@@ -537,22 +539,23 @@ void sio_hw_smmu_write64(struct sio_hw_smmu *smmu, u32 offset, u64 val)
 	switch (offset) {
 	case SIO_SMMU_STRTAB_BASE:
 		mutex_lock(&smmu->ctrl_lock);
-		if (smmu_q_disabled(smmu, SIO_SMMU_CR0_SMMUEN, "STRTAB_BASE"))
+		if (hw_smmu_q_disabled(smmu, SIO_SMMU_CR0_SMMUEN,
+				       "STRTAB_BASE"))
 			atomic_store(&smmu->strtab_base,
 				     val & SIO_SMMU_STRTAB_BASE_ADDR);
 		mutex_unlock(&smmu->ctrl_lock);
 		return;
 	case SIO_SMMU_CMDQ_BASE:
-		smmu_write_q_base(smmu, &smmu->cmdq, SIO_SMMU_CR0_CMDQEN,
-				  "CMDQ_BASE", val);
+		hw_smmu_write_q_base(smmu, &smmu->cmdq, SIO_SMMU_CR0_CMDQEN,
+				     "CMDQ_BASE", val);
 		return;
 	case SIO_SMMU_EVTQ_BASE:
-		smmu_write_q_base(smmu, &smmu->evtq, SIO_SMMU_CR0_EVTQEN,
-				  "EVTQ_BASE", val);
+		hw_smmu_write_q_base(smmu, &smmu->evtq, SIO_SMMU_CR0_EVTQEN,
+				     "EVTQ_BASE", val);
 		return;
 	case SIO_SMMU_PRIQ_BASE:
-		smmu_write_q_base(smmu, &smmu->priq, SIO_SMMU_CR0_PRIQEN,
-				  "PRIQ_BASE", val);
+		hw_smmu_write_q_base(smmu, &smmu->priq, SIO_SMMU_CR0_PRIQEN,
+				     "PRIQ_BASE", val);
 		return;
 	}
 	WARN(1, "%s: write64 of unknown register 0x%x", smmu->name, offset);
@@ -563,8 +566,8 @@ void sio_hw_smmu_write64(struct sio_hw_smmu *smmu, u32 offset, u64 val)
 void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
 			   struct sio_hw_smmu_stats *st)
 {
-	struct sio_smmu_counters *c = &smmu->stats;
-	u64 ts[SMMU_TS_NR] = { 0 };
+	struct sio_hw_smmu_counters *c = &smmu->stats;
+	u64 ts[SIO_HW_SMMU_TS_NR] = { 0 };
 
 	memset(st, 0, sizeof(*st));
 #define SNAP(f) st->f = atomic_load_explicit(&c->f, memory_order_relaxed)
@@ -593,8 +596,8 @@ void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
 	SNAP(faults);
 	SNAP(check_mismatches);
 #undef SNAP
-	smmu_tstats_sum(smmu, ts);
-#define TS(f) st->f += ts[SMMU_TS_##f]
+	sio_hw_smmu_tstats_sum(smmu, ts);
+#define TS(f) st->f += ts[SIO_HW_SMMU_TS_##f]
 	TS(iotlb_hits);
 	TS(iotlb_misses);
 	TS(iotlb_fills);
@@ -603,7 +606,7 @@ void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
 	TS(walks);
 #undef TS
 	st->iotlb_capacity = (u64)smmu->tlb.nsets * smmu->tlb.ways;
-	st->iotlb_valid = smmu_iotlb_count_valid(smmu);
+	st->iotlb_valid = sio_hw_smmu_iotlb_count_valid(smmu);
 }
 
 void sio_hw_smmu_reset_stats(struct sio_hw_smmu *smmu)
@@ -613,7 +616,7 @@ void sio_hw_smmu_reset_stats(struct sio_hw_smmu *smmu)
 
 	for (i = 0; i < n; i++)
 		atomic_store_explicit(&p[i], 0, memory_order_relaxed);
-	smmu_tstats_reset(smmu);
+	sio_hw_smmu_tstats_reset(smmu);
 }
 
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,

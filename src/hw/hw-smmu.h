@@ -3,14 +3,14 @@
  * The software SMMU hardware model: creation, register access (the only way
  * a driver reaches it), interrupts, the device-side translation and page
  * request API, statistics and the IOTLB coherency checker.
- * Kernel counterpart: none (this is the hardware; see smmu-hw.h)
+ * Kernel counterpart: none (this is the hardware; see hw-smmu-regs.h)
  */
-#ifndef SIO_HW_SMMU_H
-#define SIO_HW_SMMU_H
+#ifndef SIO_HW_HW_SMMU_H
+#define SIO_HW_HW_SMMU_H
 
-#include "../base/types.h"
+#include "base/types.h"
 #include "mem/phys-mem.h"
-#include "smmu-hw.h"
+#include "hw/hw-smmu-regs.h"
 
 struct sio_hw_smmu;
 
@@ -105,7 +105,7 @@ void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu);
 const char *sio_hw_smmu_name(const struct sio_hw_smmu *smmu);
 
 /**
- * sio_hw_smmu_read32() - read a 32-bit register (see smmu-hw.h)
+ * sio_hw_smmu_read32() - read a 32-bit register (see hw-smmu-regs.h)
  * @smmu: the SMMU
  * @offset: SIO_SMMU_* register offset
  *
@@ -125,7 +125,7 @@ u32 sio_hw_smmu_read32(struct sio_hw_smmu *smmu, u32 offset);
  * thread before returning.
  *
  * Context: any thread; may take the command-queue lock and call the
- * GERROR interrupt handler and the device callbacks (smmu-hw.h).  Must not
+ * GERROR interrupt handler and the device callbacks (hw-smmu-regs.h).  Must not
  * be called from a device callback.
  */
 void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val);
@@ -380,4 +380,4 @@ void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on);
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,
 				enum sio_hw_check_mode mode);
 
-#endif /* SIO_HW_SMMU_H */
+#endif /* SIO_HW_HW_SMMU_H */

@@ -6,22 +6,22 @@
  * Kernel counterpart: none (hardware)
  */
 #include <string.h>
-#include "smmu-priv.h"
+#include "hw/hw-smmu-priv.h"
 
 /* Everything known about one transaction while it is translated. */
-struct smmu_txn {
+struct hw_smmu_txn {
 	u32 sid;
 	bool ssv;
 	u32 ssid;
 	u64 iova;
 	unsigned int access;
-	struct smmu_tls *x;		/* this thread's state, or NULL */
-	struct smmu_stream_cfg *sc;	/* the stream's configuration */
+	struct sio_hw_smmu_tls *x; /* this thread's state, or NULL */
+	struct sio_hw_smmu_stream_cfg *sc; /* the stream's configuration */
 };
 
 /* ------------------------------------------------------- STE / CD decode */
 
-static int smmu_granule_ok(struct sio_hw_smmu *smmu, unsigned int gs)
+static int hw_smmu_granule_ok(struct sio_hw_smmu *smmu, unsigned int gs)
 {
 	switch (gs) {
 	case 12:
@@ -35,8 +35,8 @@ static int smmu_granule_ok(struct sio_hw_smmu *smmu, unsigned int gs)
 }
 
 /* Validate STE words.  Return: 0 or SIO_SMMU_EVT_C_BAD_STE. */
-static u8 smmu_decode_ste(struct sio_hw_smmu *smmu, const u64 *w,
-			  struct sio_smmu_ste *ste)
+static u8 hw_smmu_decode_ste(struct sio_hw_smmu *smmu, const u64 *w,
+			     struct sio_hw_smmu_ste *ste)
 {
 	const u8 bad = SIO_SMMU_EVT_C_BAD_STE;
 	bool s1 = false, s2 = false;
@@ -89,7 +89,7 @@ static u8 smmu_decode_ste(struct sio_hw_smmu *smmu, const u64 *w,
 	if (s2) {
 		gs = arm_lpae_tg_to_granule(SIO_SMMU_FIELD_GET(
 				SIO_SMMU_STE2_S2TG, w[2]));
-		if (gs < 0 || !smmu_granule_ok(smmu, gs))
+		if (gs < 0 || !hw_smmu_granule_ok(smmu, gs))
 			return bad;
 		ps_bits = sio_smmu_ps_to_bits(SIO_SMMU_FIELD_GET(
 				SIO_SMMU_STE2_S2PS, w[2]));
@@ -117,9 +117,9 @@ static u8 smmu_decode_ste(struct sio_hw_smmu *smmu, const u64 *w,
 }
 
 /* Validate CD words.  Return: 0 or SIO_SMMU_EVT_C_BAD_CD. */
-static u8 smmu_decode_cd(struct sio_hw_smmu *smmu, const u64 *w,
-			 const struct sio_smmu_ste *ste,
-			 struct sio_smmu_cd *cd)
+static u8 hw_smmu_decode_cd(struct sio_hw_smmu *smmu, const u64 *w,
+			    const struct sio_hw_smmu_ste *ste,
+			    struct sio_hw_smmu_cd *cd)
 {
 	const u8 bad = SIO_SMMU_EVT_C_BAD_CD;
 	unsigned int ias, ps_bits;
@@ -131,7 +131,7 @@ static u8 smmu_decode_cd(struct sio_hw_smmu *smmu, const u64 *w,
 	if (!(w[0] & SIO_SMMU_CD0_V))
 		return bad;
 	gs = arm_lpae_tg_to_granule(SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_TG0, w[0]));
-	if (gs < 0 || !smmu_granule_ok(smmu, gs))
+	if (gs < 0 || !hw_smmu_granule_ok(smmu, gs))
 		return bad;
 	ias = 64 - SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_T0SZ, w[0]);
 	if (ias > smmu->ias)
@@ -157,12 +157,12 @@ static u8 smmu_decode_cd(struct sio_hw_smmu *smmu, const u64 *w,
 }
 
 /* Fetch (or find cached) and validate the STE.  Return: 0 or an event. */
-static u8 smmu_get_ste(struct sio_hw_smmu *smmu, u32 sid,
-		       struct sio_smmu_ste *ste)
+static u8 hw_smmu_get_ste(struct sio_hw_smmu *smmu, u32 sid,
+			  struct sio_hw_smmu_ste *ste)
 {
 	u32 cfg = atomic_load(&smmu->strtab_cfg);
 	u64 base = atomic_load(&smmu->strtab_base);
-	u64 key = smmu_cfg_key(false, sid, 0), w[4], epoch;
+	u64 key = sio_hw_smmu_cfg_key(false, sid, 0), w[4], epoch;
 	unsigned int log2 = SIO_SMMU_FIELD_GET(SIO_SMMU_STRTAB_CFG_LOG2SIZE,
 					       cfg);
 	u8 ev;
@@ -172,38 +172,39 @@ static u8 smmu_get_ste(struct sio_hw_smmu *smmu, u32 sid,
 	    SIO_SMMU_STRTAB_CFG_FMT_LINEAR ||
 	    (u64)sid >> min(log2, smmu->cfg.sid_bits))
 		return SIO_SMMU_EVT_C_BAD_STREAMID;
-	if (smmu_cfg_lookup(smmu, key, w, 4))
-		return smmu_decode_ste(smmu, w, ste);
-	epoch = smmu_cfg_epoch(smmu);
+	if (sio_hw_smmu_cfg_lookup(smmu, key, w, 4))
+		return hw_smmu_decode_ste(smmu, w, ste);
+	epoch = sio_hw_smmu_cfg_epoch(smmu);
 	for (i = 0; i < 4; i++)
 		if (sio_phys_try_read64(smmu->mem, base +
 					(u64)sid * SIO_SMMU_STE_SIZE + 8 * i,
 					&w[i]))
 			return SIO_SMMU_EVT_F_STE_FETCH;
-	ev = smmu_decode_ste(smmu, w, ste);
+	ev = hw_smmu_decode_ste(smmu, w, ste);
 	if (!ev)
-		smmu_cfg_fill(smmu, key, epoch, w, 4);
+		sio_hw_smmu_cfg_fill(smmu, key, epoch, w, 4);
 	return ev;
 }
 
 /* Fetch (or find cached) and validate a CD.  Return: 0 or -EFAULT. */
-static int smmu_get_cd(struct sio_hw_smmu *smmu, struct smmu_txn *t,
-		       u32 ssid, struct sio_smmu_fault *f)
+static int hw_smmu_get_cd(struct sio_hw_smmu *smmu, struct hw_smmu_txn *t,
+			  u32 ssid, struct sio_hw_smmu_fault *f)
 {
-	u64 key = smmu_cfg_key(true, t->sid, ssid), w[2], epoch;
+	u64 key = sio_hw_smmu_cfg_key(true, t->sid, ssid), w[2], epoch;
 	u64 addr = t->sc->ste.s1ctxptr + (u64)ssid * SIO_SMMU_CD_SIZE;
 	bool nested = t->sc->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
 	int i, ret;
 
-	if (smmu_cfg_lookup(smmu, key, w, 2)) {
-		f->event = smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
+	if (sio_hw_smmu_cfg_lookup(smmu, key, w, 2)) {
+		f->event = hw_smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
 		return f->event ? -EFAULT : 0;
 	}
-	epoch = smmu_cfg_epoch(smmu);
+	epoch = sio_hw_smmu_cfg_epoch(smmu);
 	for (i = 0; i < 2; i++) {
 		if (nested)
-			ret = smmu_s2_fetch64(smmu, &t->sc->ste, addr + 8 * i,
-					      SIO_SMMU_EVT_CLASS_CD, &w[i], f);
+			ret = sio_hw_smmu_s2_fetch64(
+				smmu, &t->sc->ste, addr + 8 * i,
+				SIO_SMMU_EVT_CLASS_CD, &w[i], f);
 		else
 			ret = sio_phys_try_read64(smmu->mem, addr + 8 * i,
 						  &w[i]) ? -EIO : 0;
@@ -212,18 +213,18 @@ static int smmu_get_cd(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 		if (ret)
 			return -EFAULT;
 	}
-	f->event = smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
+	f->event = hw_smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
 	if (f->event)
 		return -EFAULT;
-	smmu_cfg_fill(smmu, key, epoch, w, 2);
+	sio_hw_smmu_cfg_fill(smmu, key, epoch, w, 2);
 	return 0;
 }
 
 /* ------------------------------------------------------------- reporting */
 
-static void smmu_build_event(const struct smmu_txn *t,
-			     const struct sio_smmu_fault *f, bool stall,
-			     u16 stag, u64 rec[4])
+static void hw_smmu_build_event(const struct hw_smmu_txn *t,
+				const struct sio_hw_smmu_fault *f, bool stall,
+				u16 stag, u64 rec[4])
 {
 	rec[0] = SIO_SMMU_FIELD_PREP(SIO_SMMU_EVT0_TYPE, f->event) |
 		 SIO_SMMU_FIELD_PREP(SIO_SMMU_EVT0_SID, t->sid);
@@ -247,29 +248,30 @@ static void smmu_build_event(const struct smmu_txn *t,
 }
 
 /* A configuration error or fault that is always recorded. */
-static int smmu_report_cfg(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
-			   u8 event, struct sio_hw_smmu_txn_result *res)
+static int hw_smmu_report_cfg(struct sio_hw_smmu *smmu,
+			      const struct hw_smmu_txn *t, u8 event,
+			      struct sio_hw_smmu_txn_result *res)
 {
-	struct sio_smmu_fault f = { .event = event };
+	struct sio_hw_smmu_fault f = { .event = event };
 	u64 rec[4];
 
-	smmu_stat_inc(smmu, faults);
+	sio_hw_smmu_stat_inc(smmu, faults);
 	res->event = event;
-	smmu_build_event(t, &f, false, 0, rec);
-	smmu_evtq_record(smmu, rec);
+	hw_smmu_build_event(t, &f, false, 0, rec);
+	sio_hw_smmu_evtq_record(smmu, rec);
 	res->recorded = true;
 	return -EFAULT;
 }
 
 /* Report a translation-time fault as the STE/CD ask.  Return: errno. */
-static int smmu_report_fault(struct sio_hw_smmu *smmu,
-			     const struct smmu_txn *t,
-			     const struct sio_smmu_fault *f,
-			     struct sio_hw_smmu_txn_result *res)
+static int hw_smmu_report_fault(struct sio_hw_smmu *smmu,
+				const struct hw_smmu_txn *t,
+				const struct sio_hw_smmu_fault *f,
+				struct sio_hw_smmu_txn_result *res)
 {
 	u64 rec[4];
 
-	smmu_stat_inc(smmu, faults);
+	sio_hw_smmu_stat_inc(smmu, faults);
 	res->event = f->event;
 	res->stage2 = f->s2;
 	if (f->s2) {
@@ -284,11 +286,11 @@ static int smmu_report_fault(struct sio_hw_smmu *smmu,
 	if (t->sc->ste.pri &&
 	    (f->event == SIO_SMMU_EVT_F_TRANSLATION ||
 	     f->event == SIO_SMMU_EVT_F_PERMISSION) &&
-	    (smmu_cr0(smmu) & SIO_SMMU_CR0_PRIQEN)) {
+	    (sio_hw_smmu_cr0(smmu) & SIO_SMMU_CR0_PRIQEN)) {
 		u16 grpid = atomic_fetch_add(&smmu->next_grpid, 1) & 0x1ff;
-		int ret = smmu_priq_record(smmu, t->sid, t->ssv, t->ssid,
-					   grpid, true, t->access,
-					   t->iova & ~0xfffULL);
+		int ret = sio_hw_smmu_priq_record(smmu, t->sid, t->ssv, t->ssid,
+						  grpid, true, t->access,
+						  t->iova & ~0xfffULL);
 
 		if (ret != -ENODEV) {
 			/* Queued, or dropped with an automatic response. */
@@ -300,18 +302,18 @@ static int smmu_report_fault(struct sio_hw_smmu *smmu,
 	if (t->sc->cd.stall) {
 		u16 stag = atomic_fetch_add(&smmu->next_stag, 1);
 
-		smmu_build_event(t, f, true, stag, rec);
+		hw_smmu_build_event(t, f, true, stag, rec);
 		res->recorded = true;
-		if (!smmu_evtq_record(smmu, rec))
+		if (!sio_hw_smmu_evtq_record(smmu, rec))
 			return -EFAULT;	/* lost: the transaction aborts */
-		smmu_stat_inc(smmu, stalls);
+		sio_hw_smmu_stat_inc(smmu, stalls);
 		res->stalled = true;
 		res->stag = stag;
 		return -EAGAIN;
 	}
 record:
-	smmu_build_event(t, f, false, 0, rec);
-	smmu_evtq_record(smmu, rec);
+	hw_smmu_build_event(t, f, false, 0, rec);
+	sio_hw_smmu_evtq_record(smmu, rec);
 	res->recorded = true;
 	return -EFAULT;
 }
@@ -319,19 +321,20 @@ record:
 /* ------------------------------------------------------------- translate */
 
 /* Walk the regime of @t (no IOTLB).  Return: 0 or -EFAULT. */
-static int smmu_txn_walk(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
-			 bool count, struct sio_smmu_walk_out *out)
+static int hw_smmu_txn_walk(struct sio_hw_smmu *smmu,
+			    const struct hw_smmu_txn *t, bool count,
+			    struct sio_hw_smmu_walk_out *out)
 {
 	if (t->sc->use_s1)
-		return smmu_walk_s1(smmu, &t->sc->cd,
-				    t->sc->use_s2 ? &t->sc->ste : NULL,
-				    t->iova, count, out);
-	return smmu_walk_s2(smmu, &t->sc->ste, t->iova, SIO_SMMU_EVT_CLASS_IN,
-			    count, out);
+		return sio_hw_smmu_walk_s1(smmu, &t->sc->cd,
+					   t->sc->use_s2 ? &t->sc->ste : NULL,
+					   t->iova, count, out);
+	return sio_hw_smmu_walk_s2(smmu, &t->sc->ste, t->iova,
+				   SIO_SMMU_EVT_CLASS_IN, count, out);
 }
 
 /* Leaf sizes the regime of @t can produce (bit n = 2^n bytes). */
-static u64 smmu_txn_shifts(const struct smmu_txn *t)
+static u64 hw_smmu_txn_shifts(const struct hw_smmu_txn *t)
 {
 	const struct arm_lpae_geom *gs[2] = {
 		t->sc->use_s1 ? &t->sc->cd.s1 : NULL,
@@ -352,22 +355,23 @@ static u64 smmu_txn_shifts(const struct smmu_txn *t)
 }
 
 /* The coherency checker: does the hit still agree with the tables? */
-static void smmu_check_hit(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
-			   u64 pa, unsigned int perms,
-			   struct sio_smmu_tlb_slot *slot, u64 seq)
+static void hw_smmu_check_hit(struct sio_hw_smmu *smmu,
+			      const struct hw_smmu_txn *t, u64 pa,
+			      unsigned int perms,
+			      struct sio_hw_smmu_tlb_slot *slot, u64 seq)
 {
 	int mode = atomic_load_explicit(&smmu->check_mode,
 					memory_order_relaxed);
-	struct sio_smmu_walk_out w;
+	struct sio_hw_smmu_walk_out w;
 	u64 sync, cur, mine;
 	int ret;
 
 	if (mode == SIO_HW_CHECK_OFF)
 		return;
-	ret = smmu_txn_walk(smmu, t, false, &w);
+	ret = hw_smmu_txn_walk(smmu, t, false, &w);
 	if (!ret && w.oa == pa && (w.s1_perms & w.s2_perms) == perms)
 		return;
-	smmu_stat_inc(smmu, check_mismatches);
+	sio_hw_smmu_stat_inc(smmu, check_mismatches);
 	if (mode == SIO_HW_CHECK_AFTER_SYNC) {
 		sync = atomic_load(&smmu->sync_count);
 		cur = atomic_load(&slot->suspect);
@@ -397,54 +401,55 @@ static void smmu_check_hit(struct sio_hw_smmu *smmu, const struct smmu_txn *t,
 }
 
 /* Translate through the IOTLB or a walk.  Return: 0 or errno. */
-static int smmu_txn_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
-			      struct sio_hw_smmu_txn_result *res)
+static int hw_smmu_txn_translate(struct sio_hw_smmu *smmu,
+				 struct hw_smmu_txn *t,
+				 struct sio_hw_smmu_txn_result *res)
 {
 	u64 tag = t->sc->tag;
-	struct sio_smmu_tlb_slot *slot;
-	struct sio_smmu_walk_out w;
+	struct sio_hw_smmu_tlb_slot *slot;
+	struct sio_hw_smmu_walk_out w;
 	unsigned int shift, perms;
 	u64 pa, seq, epoch;
 
-	if (smmu_iotlb_lookup(smmu, tag, t->sc->shifts, t->iova, &pa,
-			      &shift, &perms, &slot, &seq) &&
-	    smmu_perms_allow(perms, t->access)) {
-		smmu_hot_add(smmu, t->x, iotlb_hits, 1);
-		smmu_check_hit(smmu, t, pa, perms, slot, seq);
+	if (sio_hw_smmu_iotlb_lookup(smmu, tag, t->sc->shifts, t->iova, &pa,
+				     &shift, &perms, &slot, &seq) &&
+	    sio_hw_smmu_perms_allow(perms, t->access)) {
+		sio_hw_smmu_hot_add(smmu, t->x, iotlb_hits, 1);
+		hw_smmu_check_hit(smmu, t, pa, perms, slot, seq);
 		res->iotlb_hit = true;
 		res->pa = pa;
 		res->contig = (1ULL << shift) - (t->iova & ((1ULL << shift) - 1));
 		return 0;
 	}
 	/* A hit that denies the access re-walks to report the exact fault. */
-	smmu_hot_add(smmu, t->x, iotlb_misses, 1);
+	sio_hw_smmu_hot_add(smmu, t->x, iotlb_misses, 1);
 	if (t->sc->use_s1 && t->sc->cd.epd0) {
-		struct sio_smmu_fault f = {
+		struct sio_hw_smmu_fault f = {
 			.event = SIO_SMMU_EVT_F_TRANSLATION,
 			.class = SIO_SMMU_EVT_CLASS_IN,
 		};
 
-		return smmu_report_fault(smmu, t, &f, res);
+		return hw_smmu_report_fault(smmu, t, &f, res);
 	}
-	epoch = smmu_iotlb_epoch(smmu);
-	smmu_hot_add(smmu, t->x, walks, 1);
-	if (smmu_txn_walk(smmu, t, true, &w))
-		return smmu_report_fault(smmu, t, &w.fault, res);
-	smmu_iotlb_fill(smmu, t->x, tag, epoch, t->iova, w.oa, w.size_shift,
-			w.s1_perms & w.s2_perms);
-	if (!smmu_perms_allow(w.s1_perms, t->access) ||
-	    !smmu_perms_allow(w.s2_perms, t->access)) {
-		struct sio_smmu_fault f = {
+	epoch = sio_hw_smmu_iotlb_epoch(smmu);
+	sio_hw_smmu_hot_add(smmu, t->x, walks, 1);
+	if (hw_smmu_txn_walk(smmu, t, true, &w))
+		return hw_smmu_report_fault(smmu, t, &w.fault, res);
+	sio_hw_smmu_iotlb_fill(smmu, t->x, tag, epoch, t->iova, w.oa,
+			       w.size_shift, w.s1_perms & w.s2_perms);
+	if (!sio_hw_smmu_perms_allow(w.s1_perms, t->access) ||
+	    !sio_hw_smmu_perms_allow(w.s2_perms, t->access)) {
+		struct sio_hw_smmu_fault f = {
 			.event = SIO_SMMU_EVT_F_PERMISSION,
 			.class = SIO_SMMU_EVT_CLASS_IN,
 		};
 
-		if (smmu_perms_allow(w.s1_perms, t->access)) {
+		if (sio_hw_smmu_perms_allow(w.s1_perms, t->access)) {
 			/* Stage 2 refused: name the IPA it was given. */
 			f.s2 = true;
 			f.ipa = w.ipa;
 		}
-		return smmu_report_fault(smmu, t, &f, res);
+		return hw_smmu_report_fault(smmu, t, &f, res);
 	}
 	res->pa = w.oa;
 	res->contig = (1ULL << w.size_shift) -
@@ -457,32 +462,30 @@ static int smmu_txn_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
  * Return: 0 (t->sc->bypass or stages set), else the transaction's errno
  * with the configuration fault reported.
  */
-static int smmu_resolve(struct sio_hw_smmu *smmu, struct smmu_txn *t,
-			struct sio_hw_smmu_txn_result *res)
+static int hw_smmu_resolve(struct sio_hw_smmu *smmu, struct hw_smmu_txn *t,
+			   struct sio_hw_smmu_txn_result *res)
 {
-	struct sio_smmu_fault f = { 0 };
+	struct sio_hw_smmu_fault f = { 0 };
 	u32 ssid = 0;
 	u8 ev;
 
-	ev = smmu_get_ste(smmu, t->sid, &t->sc->ste);
+	ev = hw_smmu_get_ste(smmu, t->sid, &t->sc->ste);
 	if (ev)
-		return smmu_report_cfg(smmu, t, ev, res);
+		return hw_smmu_report_cfg(smmu, t, ev, res);
 
 	switch (t->sc->ste.config) {
 	case SIO_SMMU_STE0_CONFIG_ABORT:
-		smmu_stat_inc(smmu, faults);
+		sio_hw_smmu_stat_inc(smmu, faults);
 		return -EFAULT;		/* terminated, no event */
 	case SIO_SMMU_STE0_CONFIG_BYPASS:
 		if (t->ssv)
-			return smmu_report_cfg(smmu, t,
-					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
-					       res);
+			return hw_smmu_report_cfg(
+				smmu, t, SIO_SMMU_EVT_C_BAD_SUBSTREAMID, res);
 		goto bypass;
 	case SIO_SMMU_STE0_CONFIG_S2_TRANS:
 		if (t->ssv)
-			return smmu_report_cfg(smmu, t,
-					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
-					       res);
+			return hw_smmu_report_cfg(
+				smmu, t, SIO_SMMU_EVT_C_BAD_SUBSTREAMID, res);
 		t->sc->use_s2 = true;
 		return 0;
 	}
@@ -491,27 +494,25 @@ static int smmu_resolve(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 	t->sc->use_s2 = t->sc->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
 	if (t->ssv) {
 		if (!t->sc->ste.s1cdmax || (t->ssid >> t->sc->ste.s1cdmax))
-			return smmu_report_cfg(smmu, t,
-					       SIO_SMMU_EVT_C_BAD_SUBSTREAMID,
-					       res);
+			return hw_smmu_report_cfg(
+				smmu, t, SIO_SMMU_EVT_C_BAD_SUBSTREAMID, res);
 		ssid = t->ssid;
 	} else if (t->sc->ste.s1cdmax) {
 		switch (t->sc->ste.s1dss) {
 		case SIO_SMMU_STE1_S1DSS_TERMINATE:
-			return smmu_report_cfg(smmu, t,
-					       SIO_SMMU_EVT_F_STREAM_DISABLED,
-					       res);
+			return hw_smmu_report_cfg(
+				smmu, t, SIO_SMMU_EVT_F_STREAM_DISABLED, res);
 		case SIO_SMMU_STE1_S1DSS_BYPASS:
 			if (t->sc->use_s2)
 				return 0;
 			goto bypass;
 		}
 	}
-	if (smmu_get_cd(smmu, t, ssid, &f)) {
+	if (hw_smmu_get_cd(smmu, t, ssid, &f)) {
 		if (f.event == SIO_SMMU_EVT_F_CD_FETCH ||
 		    f.event == SIO_SMMU_EVT_C_BAD_CD)
-			return smmu_report_cfg(smmu, t, f.event, res);
-		return smmu_report_fault(smmu, t, &f, res);	/* stage 2 */
+			return hw_smmu_report_cfg(smmu, t, f.event, res);
+		return hw_smmu_report_fault(smmu, t, &f, res); /* stage 2 */
 	}
 	t->sc->use_s1 = true;
 	t->sc->ncfg = 2;
@@ -523,31 +524,32 @@ bypass:
 }
 
 /* Fill in what translation derives from the resolved stages. */
-static void smmu_stream_cfg_finish(struct smmu_txn *t)
+static void hw_smmu_stream_cfg_finish(struct hw_smmu_txn *t)
 {
-	struct smmu_stream_cfg *sc = t->sc;
-	enum sio_smmu_kind kind = sc->use_s1 ? (sc->use_s2 ? SMMU_KIND_NESTED :
-							     SMMU_KIND_S1) :
-					       SMMU_KIND_S2;
+	struct sio_hw_smmu_stream_cfg *sc = t->sc;
+	enum sio_hw_smmu_kind kind =
+		sc->use_s1 ? (sc->use_s2 ? SIO_HW_SMMU_KIND_NESTED :
+					   SIO_HW_SMMU_KIND_S1) :
+			     SIO_HW_SMMU_KIND_S2;
 
 	if (!sc->ncfg)
 		sc->ncfg = 1;
 	if (sc->bypass)
 		return;
-	sc->tag = smmu_tlb_tag(kind, sc->ste.vmid,
-			       sc->use_s1 ? sc->cd.asid : 0);
-	sc->shifts = smmu_txn_shifts(t);
+	sc->tag = sio_hw_smmu_tlb_tag(kind, sc->ste.vmid,
+				      sc->use_s1 ? sc->cd.asid : 0);
+	sc->shifts = hw_smmu_txn_shifts(t);
 }
 
 /* ----------------------------------------------------- per-thread state */
 
-__thread struct smmu_tls smmu_tls[SMMU_TLS_CTX];
+__thread struct sio_hw_smmu_tls sio_hw_smmu_tls[SIO_HW_SMMU_TLS_CTX];
 
 /* Unique per live thread: the address of its own state. */
-#define SMMU_THREAD_TOKEN ((const void *)&smmu_tls[0])
+#define HW_SMMU_THREAD_TOKEN ((const void *)&sio_hw_smmu_tls[0])
 
 /**
- * __smmu_tls_attach() - make this thread's state slot serve @smmu
+ * __sio_hw_smmu_tls_attach() - make this thread's state slot serve @smmu
  * @smmu: the SMMU
  *
  * Finds (or adds) this thread's counter block on @smmu and empties the
@@ -557,14 +559,15 @@ __thread struct smmu_tls smmu_tls[SMMU_TLS_CTX];
  * Return: the slot, or NULL when out of memory (callers then use the
  * shared atomic counters and no decoded-configuration cache).
  */
-struct smmu_tls *__smmu_tls_attach(struct sio_hw_smmu *smmu)
+struct sio_hw_smmu_tls *__sio_hw_smmu_tls_attach(struct sio_hw_smmu *smmu)
 {
-	struct smmu_tls *x = &smmu_tls[smmu->id & (SMMU_TLS_CTX - 1)];
-	struct smmu_tstats *ts, *found = NULL;
+	struct sio_hw_smmu_tls *x =
+		&sio_hw_smmu_tls[smmu->id & (SIO_HW_SMMU_TLS_CTX - 1)];
+	struct sio_hw_smmu_tstats *ts, *found = NULL;
 
 	mutex_lock(&smmu->tstats_lock);
 	list_for_each_entry(ts, &smmu->tstats, node) {
-		if (ts->owner == SMMU_THREAD_TOKEN) {
+		if (ts->owner == HW_SMMU_THREAD_TOKEN) {
 			found = ts;
 			break;
 		}
@@ -575,7 +578,7 @@ struct smmu_tls *__smmu_tls_attach(struct sio_hw_smmu *smmu)
 		found = kzalloc(sizeof(*found), GFP_KERNEL);
 		if (!found)
 			return NULL;
-		found->owner = SMMU_THREAD_TOKEN;
+		found->owner = HW_SMMU_THREAD_TOKEN;
 		mutex_lock(&smmu->tstats_lock);
 		list_add(&found->node, &smmu->tstats);
 		mutex_unlock(&smmu->tstats_lock);
@@ -587,9 +590,9 @@ struct smmu_tls *__smmu_tls_attach(struct sio_hw_smmu *smmu)
 }
 
 /* Free every thread's counter block (SMMU teardown).  Context: may sleep. */
-void smmu_tstats_free(struct sio_hw_smmu *smmu)
+void sio_hw_smmu_tstats_free(struct sio_hw_smmu *smmu)
 {
-	struct smmu_tstats *ts, *tmp;
+	struct sio_hw_smmu_tstats *ts, *tmp;
 
 	list_for_each_entry_safe(ts, tmp, &smmu->tstats, node) {
 		list_del(&ts->node);
@@ -598,14 +601,15 @@ void smmu_tstats_free(struct sio_hw_smmu *smmu)
 }
 
 /* Add the per-thread counts to @sum.  Context: takes tstats_lock. */
-void smmu_tstats_sum(struct sio_hw_smmu *smmu, u64 sum[SMMU_TS_NR])
+void sio_hw_smmu_tstats_sum(struct sio_hw_smmu *smmu,
+			    u64 sum[SIO_HW_SMMU_TS_NR])
 {
-	struct smmu_tstats *ts;
+	struct sio_hw_smmu_tstats *ts;
 	int i;
 
 	mutex_lock(&smmu->tstats_lock);
 	list_for_each_entry(ts, &smmu->tstats, node)
-		for (i = 0; i < SMMU_TS_NR; i++)
+		for (i = 0; i < SIO_HW_SMMU_TS_NR; i++)
 			sum[i] += atomic_load_explicit(&ts->c[i],
 						       memory_order_relaxed) -
 				  ts->base[i];
@@ -613,24 +617,25 @@ void smmu_tstats_sum(struct sio_hw_smmu *smmu, u64 sum[SMMU_TS_NR])
 }
 
 /* Zero the per-thread counts (as read).  Context: takes tstats_lock. */
-void smmu_tstats_reset(struct sio_hw_smmu *smmu)
+void sio_hw_smmu_tstats_reset(struct sio_hw_smmu *smmu)
 {
-	struct smmu_tstats *ts;
+	struct sio_hw_smmu_tstats *ts;
 	int i;
 
 	mutex_lock(&smmu->tstats_lock);
 	list_for_each_entry(ts, &smmu->tstats, node)
-		for (i = 0; i < SMMU_TS_NR; i++)
+		for (i = 0; i < SIO_HW_SMMU_TS_NR; i++)
 			ts->base[i] = atomic_load_explicit(
 				&ts->c[i], memory_order_relaxed);
 	mutex_unlock(&smmu->tstats_lock);
 }
 
-static u64 smmu_scfg_key(const struct smmu_txn *t)
+static u64 hw_smmu_scfg_key(const struct hw_smmu_txn *t)
 {
-	return SMMU_CFG_KEY_VALID | (t->ssv ? SMMU_CFG_KEY_CD : 0) |
-	       ((u64)(t->sid & 0xffffff) << 20) | (t->ssv ? t->ssid & 0xfffff :
-							    0);
+	return SIO_HW_SMMU_CFG_KEY_VALID |
+	       (t->ssv ? SIO_HW_SMMU_CFG_KEY_CD : 0) |
+	       ((u64)(t->sid & 0xffffff) << 20) |
+	       (t->ssv ? t->ssid & 0xfffff : 0);
 }
 
 /*
@@ -638,12 +643,12 @@ static u64 smmu_scfg_key(const struct smmu_txn *t)
  * while the configuration-cache epoch has not moved since it was built
  * (every CFGI moves it), or NULL.
  */
-static struct smmu_stream_cfg *smmu_scfg_lookup(struct smmu_txn *t, u64 key,
-						u64 epoch, u32 strtab_cfg)
+static struct sio_hw_smmu_stream_cfg *
+hw_smmu_scfg_lookup(struct hw_smmu_txn *t, u64 key, u64 epoch, u32 strtab_cfg)
 {
 	unsigned int i;
 
-	for (i = 0; i < SMMU_SCFG_WAYS; i++) {
+	for (i = 0; i < SIO_HW_SMMU_SCFG_WAYS; i++) {
 		if (t->x->ent[i].key == key && t->x->ent[i].epoch == epoch &&
 		    t->x->ent[i].strtab_cfg == strtab_cfg)
 			return &t->x->ent[i].sc;
@@ -651,23 +656,23 @@ static struct smmu_stream_cfg *smmu_scfg_lookup(struct smmu_txn *t, u64 key,
 	return NULL;
 }
 
-static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
-			  struct sio_hw_smmu_txn_result *res)
+static int hw_smmu_translate(struct sio_hw_smmu *smmu, struct hw_smmu_txn *t,
+			     struct sio_hw_smmu_txn_result *res)
 {
-	struct smmu_stream_cfg local;
+	struct sio_hw_smmu_stream_cfg local;
 	u64 key = 0, epoch = 0;
 	u32 strtab_cfg = 0;
 	unsigned int i;
 	int ret;
 
-	if (!(smmu_cr0(smmu) & SIO_SMMU_CR0_SMMUEN)) {
+	if (!(sio_hw_smmu_cr0(smmu) & SIO_SMMU_CR0_SMMUEN)) {
 		if (atomic_load(&smmu->gbpa) & SIO_SMMU_GBPA_ABORT) {
-			smmu_stat_inc(smmu, faults);
+			sio_hw_smmu_stat_inc(smmu, faults);
 			return -EFAULT;
 		}
 		goto bypass;
 	}
-	t->x = smmu_tls_get(smmu);
+	t->x = sio_hw_smmu_tls_get(smmu);
 	if (t->x) {
 		/*
 		 * Acquire: the configuration read after this load is no older
@@ -678,19 +683,19 @@ static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 					     memory_order_acquire);
 		strtab_cfg = atomic_load_explicit(&smmu->strtab_cfg,
 						  memory_order_relaxed);
-		key = smmu_scfg_key(t);
-		t->sc = smmu_scfg_lookup(t, key, epoch, strtab_cfg);
+		key = hw_smmu_scfg_key(t);
+		t->sc = hw_smmu_scfg_lookup(t, key, epoch, strtab_cfg);
 		if (t->sc) {
-			smmu_hot_add(smmu, t->x, cfg_hits, t->sc->ncfg);
+			sio_hw_smmu_hot_add(smmu, t->x, cfg_hits, t->sc->ncfg);
 			goto resolved;
 		}
 	}
 	memset(&local, 0, sizeof(local));
 	t->sc = &local;
-	ret = smmu_resolve(smmu, t, res);
+	ret = hw_smmu_resolve(smmu, t, res);
 	if (ret)
 		return ret;
-	smmu_stream_cfg_finish(t);
+	hw_smmu_stream_cfg_finish(t);
 	/*
 	 * Keep it if no CFGI started since @epoch was read (all reads of the
 	 * configuration are ordered before this load).
@@ -699,7 +704,7 @@ static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 	if (t->x && !(epoch & 1) &&
 	    atomic_load_explicit(&smmu->cfgc.epoch, memory_order_relaxed) ==
 		    epoch) {
-		i = t->x->victim++ % SMMU_SCFG_WAYS;
+		i = t->x->victim++ % SIO_HW_SMMU_SCFG_WAYS;
 		t->x->ent[i].key = key;
 		t->x->ent[i].epoch = epoch;
 		t->x->ent[i].strtab_cfg = strtab_cfg;
@@ -708,7 +713,7 @@ static int smmu_translate(struct sio_hw_smmu *smmu, struct smmu_txn *t,
 	}
 resolved:
 	if (!t->sc->bypass)
-		return smmu_txn_translate(smmu, t, res);
+		return hw_smmu_txn_translate(smmu, t, res);
 bypass:
 	res->pa = t->iova;
 	res->contig = PAGE_SIZE - (t->iova & (PAGE_SIZE - 1));
@@ -720,8 +725,11 @@ int sio_hw_smmu_translate_ex(struct sio_hw_smmu *smmu, u32 sid,
 			     unsigned int access,
 			     struct sio_hw_smmu_txn_result *res)
 {
-	struct smmu_txn t = {
-		.sid = sid, .ssv = ssid_valid, .ssid = ssid, .iova = iova,
+	struct hw_smmu_txn t = {
+		.sid = sid,
+		.ssv = ssid_valid,
+		.ssid = ssid,
+		.iova = iova,
 		.access = access,
 	};
 
@@ -732,7 +740,7 @@ int sio_hw_smmu_translate_ex(struct sio_hw_smmu *smmu, u32 sid,
 		res->ret = -EINVAL;
 		return res->ret;
 	}
-	res->ret = smmu_translate(smmu, &t, res);
+	res->ret = hw_smmu_translate(smmu, &t, res);
 	return res->ret;
 }
 

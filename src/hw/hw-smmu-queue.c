@@ -4,28 +4,28 @@
  * PRI page requests (and their overflow behaviour).
  * Kernel counterpart: none (hardware; see arm-smmu-v3.c for the driver side)
  */
-#include "smmu-priv.h"
+#include "hw/hw-smmu-priv.h"
 
-static unsigned int smmu_q_log2(struct sio_smmu_queue *q)
+static unsigned int hw_smmu_q_log2(struct sio_hw_smmu_queue *q)
 {
 	return SIO_SMMU_FIELD_GET(SIO_SMMU_Q_BASE_LOG2SIZE,
 				  atomic_load(&q->base));
 }
 
-static u64 smmu_q_slot(struct sio_smmu_queue *q, u32 ptr)
+static u64 hw_smmu_q_slot(struct sio_hw_smmu_queue *q, u32 ptr)
 {
 	u64 base = atomic_load(&q->base);
 	unsigned int log2 = SIO_SMMU_FIELD_GET(SIO_SMMU_Q_BASE_LOG2SIZE, base);
 
 	return (base & SIO_SMMU_Q_BASE_ADDR) +
-	       (u64)smmu_q_idx(ptr, log2) * q->ent_size;
+	       (u64)sio_hw_smmu_q_idx(ptr, log2) * q->ent_size;
 }
 
 /* --------------------------------------------------------------- commands */
 
-static void smmu_dev_pri_response(struct sio_hw_smmu *smmu, u32 sid,
-				  bool ssv, u32 ssid, u16 grpid,
-				  enum sio_hw_pri_resp code)
+static void hw_smmu_dev_pri_response(struct sio_hw_smmu *smmu, u32 sid,
+				     bool ssv, u32 ssid, u16 grpid,
+				     enum sio_hw_pri_resp code)
 {
 	mutex_lock(&smmu->dev_lock);
 	if (smmu->dev_ops && smmu->dev_ops->pri_response)
@@ -35,7 +35,7 @@ static void smmu_dev_pri_response(struct sio_hw_smmu *smmu, u32 sid,
 }
 
 /* Check the SID/SSID fields of a command.  Return: true if in range. */
-static bool smmu_cmd_ids_ok(struct sio_hw_smmu *smmu, u64 c0, bool ssid)
+static bool hw_smmu_cmd_ids_ok(struct sio_hw_smmu *smmu, u64 c0, bool ssid)
 {
 	u64 sid = SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_SID, c0);
 
@@ -48,7 +48,7 @@ static bool smmu_cmd_ids_ok(struct sio_hw_smmu *smmu, u64 c0, bool ssid)
 }
 
 /* RANGE and ADDR of a TLBI by address.  Return: true if well formed. */
-static bool smmu_cmd_range_ok(u64 c0, u64 c1, u64 *addr, unsigned int *log2)
+static bool hw_smmu_cmd_range_ok(u64 c0, u64 c1, u64 *addr, unsigned int *log2)
 {
 	*log2 = SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_RANGE, c0);
 	*addr = c1 & SIO_SMMU_CMD1_ADDR;
@@ -59,12 +59,12 @@ static bool smmu_cmd_range_ok(u64 c0, u64 c1, u64 *addr, unsigned int *log2)
 	return IS_ALIGNED(*addr, 1ULL << *log2);
 }
 
-static void smmu_cmd_sync(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
+static void hw_smmu_cmd_sync(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 {
 	u64 msi = c1 & SIO_SMMU_CMD1_MSIADDR;
 
 	atomic_fetch_add(&smmu->sync_count, 1);
-	smmu_stat_inc(smmu, syncs);
+	sio_hw_smmu_stat_inc(smmu, syncs);
 	if (SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_CS, c0) == SIO_SMMU_SYNC_CS_IRQ &&
 	    msi) {
 		u32 *p = sio_phys_to_virt(smmu->mem, msi, 4);
@@ -78,7 +78,7 @@ static void smmu_cmd_sync(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 }
 
 /* Execute one command.  Return: SIO_SMMU_CERROR_*. */
-static int smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
+static int hw_smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 {
 	u32 sid = SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_SID, c0);
 	u32 ssid = SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_SSID, c0);
@@ -90,73 +90,78 @@ static int smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 
 	switch (SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_OP, c0)) {
 	case SIO_SMMU_CMD_CFGI_STE:
-		if (!smmu_cmd_ids_ok(smmu, c0, false))
+		if (!hw_smmu_cmd_ids_ok(smmu, c0, false))
 			return SIO_SMMU_CERROR_ILL;
 		/* The STE and every CD cached through it. */
-		smmu_cfg_inv(smmu, smmu_cfg_key(false, sid, 0),
-			     SMMU_CFG_KEY_VALID | GENMASK_ULL(43, 20));
-		smmu_stat_inc(smmu, cfg_inv_cmds);
+		sio_hw_smmu_cfg_inv(smmu, sio_hw_smmu_cfg_key(false, sid, 0),
+				    SIO_HW_SMMU_CFG_KEY_VALID |
+					    GENMASK_ULL(43, 20));
+		sio_hw_smmu_stat_inc(smmu, cfg_inv_cmds);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_CFGI_ALL:
-		smmu_cfg_inv(smmu, SMMU_CFG_KEY_VALID, SMMU_CFG_KEY_VALID);
-		smmu_stat_inc(smmu, cfg_inv_cmds);
+		sio_hw_smmu_cfg_inv(smmu, SIO_HW_SMMU_CFG_KEY_VALID,
+				    SIO_HW_SMMU_CFG_KEY_VALID);
+		sio_hw_smmu_stat_inc(smmu, cfg_inv_cmds);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_CFGI_CD:
-		if (!smmu_cmd_ids_ok(smmu, c0, true))
+		if (!hw_smmu_cmd_ids_ok(smmu, c0, true))
 			return SIO_SMMU_CERROR_ILL;
-		smmu_cfg_inv(smmu, smmu_cfg_key(true, sid, ssid), ~0ULL);
-		smmu_stat_inc(smmu, cfg_inv_cmds);
+		sio_hw_smmu_cfg_inv(smmu, sio_hw_smmu_cfg_key(true, sid, ssid),
+				    ~0ULL);
+		sio_hw_smmu_stat_inc(smmu, cfg_inv_cmds);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_CFGI_CD_ALL:
-		if (!smmu_cmd_ids_ok(smmu, c0, false))
+		if (!hw_smmu_cmd_ids_ok(smmu, c0, false))
 			return SIO_SMMU_CERROR_ILL;
-		smmu_cfg_inv(smmu, smmu_cfg_key(true, sid, 0),
-			     SMMU_CFG_KEY_VALID | SMMU_CFG_KEY_CD |
-			     GENMASK_ULL(43, 20));
-		smmu_stat_inc(smmu, cfg_inv_cmds);
+		sio_hw_smmu_cfg_inv(smmu, sio_hw_smmu_cfg_key(true, sid, 0),
+				    SIO_HW_SMMU_CFG_KEY_VALID |
+					    SIO_HW_SMMU_CFG_KEY_CD |
+					    GENMASK_ULL(43, 20));
+		sio_hw_smmu_stat_inc(smmu, cfg_inv_cmds);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_NH_ALL:
 		if (!smmu->cfg.stage1)
 			return SIO_SMMU_CERROR_ILL;
-		smmu_stat_inc(smmu, iotlb_inv_cmds);
-		smmu_iotlb_inv_vmid(smmu, vmid, true);
+		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
+		sio_hw_smmu_iotlb_inv_vmid(smmu, vmid, true);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_NH_ASID:
 		if (!smmu->cfg.stage1)
 			return SIO_SMMU_CERROR_ILL;
-		smmu_stat_inc(smmu, iotlb_inv_cmds);
-		smmu_iotlb_inv_asid(smmu, vmid, asid);
+		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
+		sio_hw_smmu_iotlb_inv_asid(smmu, vmid, asid);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_NH_VA:
 		if (!smmu->cfg.stage1 ||
-		    !smmu_cmd_range_ok(c0, c1, &addr, &log2))
+		    !hw_smmu_cmd_range_ok(c0, c1, &addr, &log2))
 			return SIO_SMMU_CERROR_ILL;
-		smmu_stat_inc(smmu, iotlb_inv_cmds);
-		smmu_iotlb_inv_range(smmu, false, vmid, asid, addr, log2);
+		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
+		sio_hw_smmu_iotlb_inv_range(smmu, false, vmid, asid, addr,
+					    log2);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_S12_VMALL:
 		if (!smmu->cfg.stage2)
 			return SIO_SMMU_CERROR_ILL;
-		smmu_stat_inc(smmu, iotlb_inv_cmds);
-		smmu_iotlb_inv_vmid(smmu, vmid, false);
+		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
+		sio_hw_smmu_iotlb_inv_vmid(smmu, vmid, false);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_S2_IPA:
 		if (!smmu->cfg.stage2 ||
-		    !smmu_cmd_range_ok(c0, c1, &addr, &log2))
+		    !hw_smmu_cmd_range_ok(c0, c1, &addr, &log2))
 			return SIO_SMMU_CERROR_ILL;
-		smmu_stat_inc(smmu, iotlb_inv_cmds);
-		smmu_iotlb_inv_range(smmu, true, vmid, 0, addr, log2);
+		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
+		sio_hw_smmu_iotlb_inv_range(smmu, true, vmid, 0, addr, log2);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_NSNH_ALL:
-		smmu_stat_inc(smmu, iotlb_inv_cmds);
-		smmu_iotlb_inv_all(smmu);
+		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
+		sio_hw_smmu_iotlb_inv_all(smmu);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_ATC_INV: {
 		bool global = c1 & SIO_SMMU_CMD1_ATC_GLOBAL;
 		unsigned int sz = SIO_SMMU_FIELD_GET(SIO_SMMU_CMD1_ATC_SIZE,
 						     c1);
 
-		if (!smmu_cmd_ids_ok(smmu, c0, ssv) || sz > 52)
+		if (!hw_smmu_cmd_ids_ok(smmu, c0, ssv) || sz > 52)
 			return SIO_SMMU_CERROR_ILL;
 		mutex_lock(&smmu->dev_lock);
 		if (smmu->dev_ops && smmu->dev_ops->atc_inv)
@@ -169,23 +174,23 @@ static int smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 	case SIO_SMMU_CMD_PRI_RESP: {
 		u64 resp = SIO_SMMU_FIELD_GET(SIO_SMMU_CMD1_RESP, c1);
 
-		if (!smmu->cfg.pri || !smmu_cmd_ids_ok(smmu, c0, ssv) ||
+		if (!smmu->cfg.pri || !hw_smmu_cmd_ids_ok(smmu, c0, ssv) ||
 		    resp > SIO_SMMU_PRI_RESP_SUCC)
 			return SIO_SMMU_CERROR_ILL;
-		smmu_stat_inc(smmu, pri_responses);
-		smmu_dev_pri_response(smmu, sid, ssv, ssid,
-				      SIO_SMMU_FIELD_GET(SIO_SMMU_CMD1_GRPID,
-							 c1),
-				      (enum sio_hw_pri_resp)resp);
+		sio_hw_smmu_stat_inc(smmu, pri_responses);
+		hw_smmu_dev_pri_response(
+			smmu, sid, ssv, ssid,
+			SIO_SMMU_FIELD_GET(SIO_SMMU_CMD1_GRPID, c1),
+			(enum sio_hw_pri_resp)resp);
 		return SIO_SMMU_CERROR_NONE;
 	}
 	case SIO_SMMU_CMD_RESUME: {
 		u64 resp = SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_RESUME_RESP, c0);
 
-		if (!smmu->cfg.stall || !smmu_cmd_ids_ok(smmu, c0, false) ||
+		if (!smmu->cfg.stall || !hw_smmu_cmd_ids_ok(smmu, c0, false) ||
 		    resp > SIO_SMMU_RESUME_ABORT)
 			return SIO_SMMU_CERROR_ILL;
-		smmu_stat_inc(smmu, resumes);
+		sio_hw_smmu_stat_inc(smmu, resumes);
 		mutex_lock(&smmu->dev_lock);
 		if (smmu->dev_ops && smmu->dev_ops->resume)
 			smmu->dev_ops->resume(smmu->dev_data, sid,
@@ -198,14 +203,14 @@ static int smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 	case SIO_SMMU_CMD_SYNC:
 		if (SIO_SMMU_FIELD_GET(SIO_SMMU_CMD0_CS, c0) > SIO_SMMU_SYNC_CS_SEV)
 			return SIO_SMMU_CERROR_ILL;
-		smmu_cmd_sync(smmu, c0, c1);
+		hw_smmu_cmd_sync(smmu, c0, c1);
 		return SIO_SMMU_CERROR_NONE;
 	}
 	return SIO_SMMU_CERROR_ILL;
 }
 
 /**
- * smmu_cmdq_consume() - execute commands from CONS up to PROD
+ * sio_hw_smmu_cmdq_consume() - execute commands from CONS up to PROD
  * @smmu: the SMMU
  *
  * Stops at the first illegal command (CONS.ERR, GERROR.CMDQ_ERR, GERROR
@@ -214,106 +219,108 @@ static int smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
  * Context: takes cmdq.lock (and dev_lock for device callbacks); raises the
  * GERROR interrupt after dropping it.  Caller holds no model lock.
  */
-void smmu_cmdq_consume(struct sio_hw_smmu *smmu)
+void sio_hw_smmu_cmdq_consume(struct sio_hw_smmu *smmu)
 {
-	struct sio_smmu_queue *q = &smmu->cmdq;
+	struct sio_hw_smmu_queue *q = &smmu->cmdq;
 	bool error = false;
 
 	spin_lock(&q->lock);
-	while (smmu_cr0(smmu) & SIO_SMMU_CR0_CMDQEN) {
+	while (sio_hw_smmu_cr0(smmu) & SIO_SMMU_CR0_CMDQEN) {
 		u32 cons = atomic_load(&q->cons);
 		u32 prod = atomic_load_explicit(&q->prod, memory_order_acquire);
-		unsigned int log2 = smmu_q_log2(q);
-		u64 slot = smmu_q_slot(q, cons), c0, c1;
+		unsigned int log2 = hw_smmu_q_log2(q);
+		u64 slot = hw_smmu_q_slot(q, cons), c0, c1;
 		int cerror;
 
 		if (SIO_SMMU_FIELD_GET(SIO_SMMU_CMDQ_CONS_ERR, cons) ||
-		    smmu_q_empty(prod, cons, log2))
+		    sio_hw_smmu_q_empty(prod, cons, log2))
 			break;
 		if (sio_phys_try_read64(smmu->mem, slot, &c0) ||
 		    sio_phys_try_read64(smmu->mem, slot + 8, &c1))
 			cerror = SIO_SMMU_CERROR_ABT;
 		else
-			cerror = smmu_cmd_exec(smmu, c0, c1);
+			cerror = hw_smmu_cmd_exec(smmu, c0, c1);
 		if (cerror) {
 			atomic_store_explicit(&q->cons, cons |
 				SIO_SMMU_FIELD_PREP(SIO_SMMU_CMDQ_CONS_ERR,
 						    cerror),
 				memory_order_release);
-			smmu_gerror_toggle(smmu, SIO_SMMU_GERROR_CMDQ_ERR);
-			smmu_stat_inc(smmu, cmd_errors);
+			sio_hw_smmu_gerror_toggle(smmu,
+						  SIO_SMMU_GERROR_CMDQ_ERR);
+			sio_hw_smmu_stat_inc(smmu, cmd_errors);
 			pr_debug("%s: command queue error %d at 0x%x", smmu->name,
 				 cerror, cons);
 			error = true;
 			break;
 		}
-		smmu_stat_inc(smmu, cmds);
-		atomic_store_explicit(&q->cons, smmu_q_inc(cons, log2),
+		sio_hw_smmu_stat_inc(smmu, cmds);
+		atomic_store_explicit(&q->cons, sio_hw_smmu_q_inc(cons, log2),
 				      memory_order_release);
 	}
 	spin_unlock(&q->lock);
 	if (error)
-		smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_GERROR);
+		sio_hw_smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_GERROR);
 }
 
 /* ------------------------------------------------------- event/PRI queues */
 
-enum smmu_rec_result {
-	SMMU_REC_QUEUED,
-	SMMU_REC_DISABLED,
-	SMMU_REC_OVERFLOW,
-	SMMU_REC_ABORT,
+enum hw_smmu_rec_result {
+	HW_SMMU_REC_QUEUED,
+	HW_SMMU_REC_DISABLED,
+	HW_SMMU_REC_OVERFLOW,
+	HW_SMMU_REC_ABORT,
 };
 
 /*
  * Append a record of @n words to @q (evtq or priq).  Context: takes @q->lock.
  */
-static enum smmu_rec_result smmu_q_append(struct sio_hw_smmu *smmu,
-					  struct sio_smmu_queue *q, u32 en_bit,
-					  u32 abt_bit, const u64 *rec, int n)
+static enum hw_smmu_rec_result hw_smmu_q_append(struct sio_hw_smmu *smmu,
+						struct sio_hw_smmu_queue *q,
+						u32 en_bit, u32 abt_bit,
+						const u64 *rec, int n)
 {
-	enum smmu_rec_result r;
+	enum hw_smmu_rec_result r;
 	u32 prod, cons;
 	unsigned int log2;
 	u64 slot;
 	int i;
 
 	spin_lock(&q->lock);
-	if ((smmu_cr0(smmu) & (en_bit | SIO_SMMU_CR0_SMMUEN)) !=
+	if ((sio_hw_smmu_cr0(smmu) & (en_bit | SIO_SMMU_CR0_SMMUEN)) !=
 	    (en_bit | SIO_SMMU_CR0_SMMUEN)) {
-		r = SMMU_REC_DISABLED;
+		r = HW_SMMU_REC_DISABLED;
 		goto out_unlock;
 	}
-	log2 = smmu_q_log2(q);
+	log2 = hw_smmu_q_log2(q);
 	prod = atomic_load(&q->prod);
 	cons = atomic_load_explicit(&q->cons, memory_order_acquire);
-	if (smmu_q_full(prod, cons, log2)) {
+	if (sio_hw_smmu_q_full(prod, cons, log2)) {
 		/* One OVFLG toggle per episode, acknowledged via OVACKFLG. */
 		if ((prod & SIO_SMMU_Q_OVF) == (cons & SIO_SMMU_Q_OVF))
 			atomic_store_explicit(&q->prod, prod ^ SIO_SMMU_Q_OVF,
 					      memory_order_release);
-		r = SMMU_REC_OVERFLOW;
+		r = HW_SMMU_REC_OVERFLOW;
 		goto out_unlock;
 	}
-	slot = smmu_q_slot(q, prod);
+	slot = hw_smmu_q_slot(q, prod);
 	if (!sio_phys_range_valid(smmu->mem, slot, q->ent_size)) {
-		smmu_gerror_toggle(smmu, abt_bit);
-		r = SMMU_REC_ABORT;
+		sio_hw_smmu_gerror_toggle(smmu, abt_bit);
+		r = HW_SMMU_REC_ABORT;
 		goto out_unlock;
 	}
 	for (i = 0; i < n; i++)
 		sio_phys_write64(smmu->mem, slot + 8 * i, rec[i]);
 	/* Pairs with the driver's acquire read of PROD. */
-	atomic_store_explicit(&q->prod, smmu_q_inc(prod, log2),
+	atomic_store_explicit(&q->prod, sio_hw_smmu_q_inc(prod, log2),
 			      memory_order_release);
-	r = SMMU_REC_QUEUED;
+	r = HW_SMMU_REC_QUEUED;
 out_unlock:
 	spin_unlock(&q->lock);
 	return r;
 }
 
 /**
- * smmu_evtq_record() - queue an event record
+ * sio_hw_smmu_evtq_record() - queue an event record
  * @smmu: the SMMU
  * @rec: the four words
  *
@@ -321,30 +328,30 @@ out_unlock:
  * Return: true if the record was queued, false if dropped (queue disabled,
  * full, or unwritable).
  */
-bool smmu_evtq_record(struct sio_hw_smmu *smmu, const u64 rec[4])
+bool sio_hw_smmu_evtq_record(struct sio_hw_smmu *smmu, const u64 rec[4])
 {
-	switch (smmu_q_append(smmu, &smmu->evtq, SIO_SMMU_CR0_EVTQEN,
-			      SIO_SMMU_GERROR_EVTQ_ABT_ERR, rec,
-			      SIO_SMMU_EVT_DWORDS)) {
-	case SMMU_REC_QUEUED:
-		smmu_stat_inc(smmu, events);
-		smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_EVTQ);
+	switch (hw_smmu_q_append(smmu, &smmu->evtq, SIO_SMMU_CR0_EVTQEN,
+				 SIO_SMMU_GERROR_EVTQ_ABT_ERR, rec,
+				 SIO_SMMU_EVT_DWORDS)) {
+	case HW_SMMU_REC_QUEUED:
+		sio_hw_smmu_stat_inc(smmu, events);
+		sio_hw_smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_EVTQ);
 		return true;
-	case SMMU_REC_OVERFLOW:
-		smmu_stat_inc(smmu, events_dropped);
-		smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_EVTQ);
+	case HW_SMMU_REC_OVERFLOW:
+		sio_hw_smmu_stat_inc(smmu, events_dropped);
+		sio_hw_smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_EVTQ);
 		return false;
-	case SMMU_REC_ABORT:
-		smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_GERROR);
+	case HW_SMMU_REC_ABORT:
+		sio_hw_smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_GERROR);
 		return false;
-	case SMMU_REC_DISABLED:
+	case HW_SMMU_REC_DISABLED:
 		break;
 	}
 	return false;
 }
 
 /**
- * smmu_priq_record() - queue a page request
+ * sio_hw_smmu_priq_record() - queue a page request
  * @smmu: the SMMU
  * @sid, @ssid_valid, @ssid, @grpid, @last, @perm, @addr: the request
  *
@@ -353,9 +360,9 @@ bool smmu_evtq_record(struct sio_hw_smmu *smmu, const u64 rec[4])
  * Return: 0 queued, -ENOSPC dropped on overflow, -ENODEV PRI disabled or
  * the queue unwritable.
  */
-int smmu_priq_record(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
-		     u32 ssid, u16 grpid, bool last, unsigned int perm,
-		     u64 addr)
+int sio_hw_smmu_priq_record(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
+			    u32 ssid, u16 grpid, bool last, unsigned int perm,
+			    u64 addr)
 {
 	u64 rec[SIO_SMMU_PRI_DWORDS];
 
@@ -371,26 +378,26 @@ int smmu_priq_record(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
 	rec[1] = SIO_SMMU_FIELD_PREP(SIO_SMMU_PRI1_GRPID, grpid) |
 		 (addr & SIO_SMMU_PRI1_ADDR);
 
-	switch (smmu_q_append(smmu, &smmu->priq, SIO_SMMU_CR0_PRIQEN,
-			      SIO_SMMU_GERROR_PRIQ_ABT_ERR, rec,
-			      SIO_SMMU_PRI_DWORDS)) {
-	case SMMU_REC_QUEUED:
-		smmu_stat_inc(smmu, pri_requests);
-		smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_PRIQ);
+	switch (hw_smmu_q_append(smmu, &smmu->priq, SIO_SMMU_CR0_PRIQEN,
+				 SIO_SMMU_GERROR_PRIQ_ABT_ERR, rec,
+				 SIO_SMMU_PRI_DWORDS)) {
+	case HW_SMMU_REC_QUEUED:
+		sio_hw_smmu_stat_inc(smmu, pri_requests);
+		sio_hw_smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_PRIQ);
 		return 0;
-	case SMMU_REC_OVERFLOW:
-		smmu_stat_inc(smmu, pri_dropped);
+	case HW_SMMU_REC_OVERFLOW:
+		sio_hw_smmu_stat_inc(smmu, pri_dropped);
 		if (last) {
-			smmu_stat_inc(smmu, pri_auto_responses);
-			smmu_dev_pri_response(smmu, sid, ssid_valid, ssid,
-					      grpid, SIO_HW_PRI_RESP_SUCC);
+			sio_hw_smmu_stat_inc(smmu, pri_auto_responses);
+			hw_smmu_dev_pri_response(smmu, sid, ssid_valid, ssid,
+						 grpid, SIO_HW_PRI_RESP_SUCC);
 		}
-		smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_PRIQ);
+		sio_hw_smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_PRIQ);
 		return -ENOSPC;
-	case SMMU_REC_ABORT:
-		smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_GERROR);
+	case HW_SMMU_REC_ABORT:
+		sio_hw_smmu_raise_irq(smmu, SIO_HW_SMMU_IRQ_GERROR);
 		return -ENODEV;
-	case SMMU_REC_DISABLED:
+	case HW_SMMU_REC_DISABLED:
 		break;
 	}
 	return -ENODEV;
@@ -405,6 +412,6 @@ int sio_hw_smmu_page_request(struct sio_hw_smmu *smmu, u32 sid,
 	if ((sid >> smmu->cfg.sid_bits) || grpid > 0x1ff ||
 	    (ssid_valid && (ssid >> smmu->cfg.ssid_bits)))
 		return -EINVAL;
-	return smmu_priq_record(smmu, sid, ssid_valid, ssid, grpid, last,
-				perm, addr & ~0xfffULL);
+	return sio_hw_smmu_priq_record(smmu, sid, ssid_valid, ssid, grpid, last,
+				       perm, addr & ~0xfffULL);
 }

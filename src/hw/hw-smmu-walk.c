@@ -11,30 +11,31 @@
  * cached; only final translations are, in the IOTLB).
  */
 #include <string.h>
-#include "smmu-priv.h"
+#include "hw/hw-smmu-priv.h"
 
-struct smmu_read_ctx {
+struct hw_smmu_read_ctx {
 	struct sio_hw_smmu *smmu;
-	const struct sio_smmu_ste *nest;	/* translate via stage 2 */
+	const struct sio_hw_smmu_ste *nest; /* translate via stage 2 */
 	bool count;
-	struct sio_smmu_fault *fault;
+	struct sio_hw_smmu_fault *fault;
 };
 
 /* Descriptor reader for arm_lpae_walk().  Return: 0, -EIO, -EREMOTE. */
-static int smmu_read_desc(void *vctx, u64 addr, arm_lpae_iopte *pte)
+static int hw_smmu_read_desc(void *vctx, u64 addr, arm_lpae_iopte *pte)
 {
-	struct smmu_read_ctx *ctx = vctx;
+	struct hw_smmu_read_ctx *ctx = vctx;
 
 	if (ctx->count)
-		smmu_stat_inc(ctx->smmu, walk_reads);
+		sio_hw_smmu_stat_inc(ctx->smmu, walk_reads);
 	if (ctx->nest)
-		return smmu_s2_fetch64(ctx->smmu, ctx->nest, addr,
-				       SIO_SMMU_EVT_CLASS_TT, pte, ctx->fault);
+		return sio_hw_smmu_s2_fetch64(ctx->smmu, ctx->nest, addr,
+					      SIO_SMMU_EVT_CLASS_TT, pte,
+					      ctx->fault);
 	/* Outside RAM: an external abort on the walk, not a driver WARN. */
 	return sio_phys_try_read64(ctx->smmu->mem, addr, pte) ? -EIO : 0;
 }
 
-static u8 smmu_walk_err_event(int err)
+static u8 hw_smmu_walk_err_event(int err)
 {
 	switch (err) {
 	case -ERANGE:
@@ -46,38 +47,38 @@ static u8 smmu_walk_err_event(int err)
 	}
 }
 
-static unsigned int smmu_s2_perms(arm_lpae_iopte pte)
+static unsigned int hw_smmu_s2_perms(arm_lpae_iopte pte)
 {
 	int prot = arm_lpae_s2_pte_prot(pte);
-	unsigned int perms = SMMU_PERM_U;
+	unsigned int perms = SIO_HW_SMMU_PERM_U;
 
 	if (prot & IO_PGTABLE_PROT_READ)
-		perms |= SMMU_PERM_R;
+		perms |= SIO_HW_SMMU_PERM_R;
 	if (prot & IO_PGTABLE_PROT_WRITE)
-		perms |= SMMU_PERM_W;
+		perms |= SIO_HW_SMMU_PERM_W;
 	if (!(prot & IO_PGTABLE_PROT_NOEXEC))
-		perms |= SMMU_PERM_X;
+		perms |= SIO_HW_SMMU_PERM_X;
 	return perms;
 }
 
-static unsigned int smmu_s1_perms(arm_lpae_iopte pte)
+static unsigned int hw_smmu_s1_perms(arm_lpae_iopte pte)
 {
 	int prot = arm_lpae_s1_pte_prot(pte);
 	unsigned int perms = 0;
 
 	if (prot & IO_PGTABLE_PROT_READ)
-		perms |= SMMU_PERM_R;
+		perms |= SIO_HW_SMMU_PERM_R;
 	if (prot & IO_PGTABLE_PROT_WRITE)
-		perms |= SMMU_PERM_W;
+		perms |= SIO_HW_SMMU_PERM_W;
 	if (!(prot & IO_PGTABLE_PROT_NOEXEC))
-		perms |= SMMU_PERM_X;
+		perms |= SIO_HW_SMMU_PERM_X;
 	if (!(prot & IO_PGTABLE_PROT_PRIV))
-		perms |= SMMU_PERM_U;
+		perms |= SIO_HW_SMMU_PERM_U;
 	return perms;
 }
 
 /**
- * smmu_walk_s2() - stage-2 walk of one IPA
+ * sio_hw_smmu_walk_s2() - stage-2 walk of one IPA
  * @smmu: the SMMU
  * @ste: a validated STE with stage 2
  * @ipa: the address
@@ -88,10 +89,11 @@ static unsigned int smmu_s1_perms(arm_lpae_iopte pte)
  * Context: any thread; lock-free.
  * Return: 0 or -EFAULT (see @out->fault).
  */
-int smmu_walk_s2(struct sio_hw_smmu *smmu, const struct sio_smmu_ste *ste,
-		 u64 ipa, u8 class, bool count, struct sio_smmu_walk_out *out)
+int sio_hw_smmu_walk_s2(struct sio_hw_smmu *smmu,
+			const struct sio_hw_smmu_ste *ste, u64 ipa, u8 class,
+			bool count, struct sio_hw_smmu_walk_out *out)
 {
-	struct smmu_read_ctx ctx = { .smmu = smmu, .count = count };
+	struct hw_smmu_read_ctx ctx = { .smmu = smmu, .count = count };
 	struct arm_lpae_walk w;
 	int ret;
 
@@ -103,10 +105,10 @@ int smmu_walk_s2(struct sio_hw_smmu *smmu, const struct sio_smmu_ste *ste,
 		out->fault.event = SIO_SMMU_EVT_F_TRANSLATION;
 		return -EFAULT;
 	}
-	ret = arm_lpae_walk(&ste->s2, ste->s2ttb, ipa, smmu_read_desc, &ctx,
+	ret = arm_lpae_walk(&ste->s2, ste->s2ttb, ipa, hw_smmu_read_desc, &ctx,
 			    &w);
 	if (ret) {
-		out->fault.event = smmu_walk_err_event(ret);
+		out->fault.event = hw_smmu_walk_err_event(ret);
 		return -EFAULT;
 	}
 	if (!(w.pte & ARM_LPAE_PTE_AF) && !ste->s2affd) {
@@ -116,14 +118,14 @@ int smmu_walk_s2(struct sio_hw_smmu *smmu, const struct sio_smmu_ste *ste,
 	out->oa = w.oa;
 	out->ipa = ipa;
 	out->size_shift = __builtin_ctzll(w.leaf_size);
-	out->s1_perms = SMMU_PERM_ALL;
-	out->s2_perms = smmu_s2_perms(w.pte);
+	out->s1_perms = SIO_HW_SMMU_PERM_ALL;
+	out->s2_perms = hw_smmu_s2_perms(w.pte);
 	out->fault.event = 0;
 	return 0;
 }
 
 /**
- * smmu_s2_fetch64() - read a word at an IPA (a nested structure fetch)
+ * sio_hw_smmu_s2_fetch64() - read a word at an IPA (a nested structure fetch)
  * @smmu: the SMMU
  * @ste: the stream's STE (stage 2)
  * @ipa: address of the word
@@ -137,16 +139,17 @@ int smmu_walk_s2(struct sio_hw_smmu *smmu, const struct sio_smmu_ste *ste,
  * Return: 0; -EREMOTE for a stage-2 fault (@fault set); -EIO when the PA
  * is outside RAM (@fault not set: the caller names the abort).
  */
-int smmu_s2_fetch64(struct sio_hw_smmu *smmu, const struct sio_smmu_ste *ste,
-		    u64 ipa, u8 class, u64 *val, struct sio_smmu_fault *fault)
+int sio_hw_smmu_s2_fetch64(struct sio_hw_smmu *smmu,
+			   const struct sio_hw_smmu_ste *ste, u64 ipa, u8 class,
+			   u64 *val, struct sio_hw_smmu_fault *fault)
 {
-	struct sio_smmu_walk_out out;
+	struct sio_hw_smmu_walk_out out;
 
-	if (smmu_walk_s2(smmu, ste, ipa, class, false, &out)) {
+	if (sio_hw_smmu_walk_s2(smmu, ste, ipa, class, false, &out)) {
 		*fault = out.fault;
 		return -EREMOTE;
 	}
-	if (!(out.s2_perms & SMMU_PERM_R)) {
+	if (!(out.s2_perms & SIO_HW_SMMU_PERM_R)) {
 		*fault = out.fault;
 		fault->event = SIO_SMMU_EVT_F_PERMISSION;
 		return -EREMOTE;
@@ -155,7 +158,7 @@ int smmu_s2_fetch64(struct sio_hw_smmu *smmu, const struct sio_smmu_ste *ste,
 }
 
 /**
- * smmu_walk_s1() - stage-1 walk, nested through stage 2 if @nest_ste
+ * sio_hw_smmu_walk_s1() - stage-1 walk, nested through stage 2 if @nest_ste
  * @smmu: the SMMU
  * @cd: a validated CD
  * @nest_ste: the STE when the stream is nested (tables and output are
@@ -170,16 +173,19 @@ int smmu_s2_fetch64(struct sio_hw_smmu *smmu, const struct sio_smmu_ste *ste,
  * Context: any thread; lock-free.
  * Return: 0 or -EFAULT (see @out->fault).
  */
-int smmu_walk_s1(struct sio_hw_smmu *smmu, const struct sio_smmu_cd *cd,
-		 const struct sio_smmu_ste *nest_ste, u64 iova, bool count,
-		 struct sio_smmu_walk_out *out)
+int sio_hw_smmu_walk_s1(struct sio_hw_smmu *smmu,
+			const struct sio_hw_smmu_cd *cd,
+			const struct sio_hw_smmu_ste *nest_ste, u64 iova,
+			bool count, struct sio_hw_smmu_walk_out *out)
 {
-	struct sio_smmu_fault s2fault = { 0 };
-	struct smmu_read_ctx ctx = {
-		.smmu = smmu, .nest = nest_ste, .count = count,
+	struct sio_hw_smmu_fault s2fault = { 0 };
+	struct hw_smmu_read_ctx ctx = {
+		.smmu = smmu,
+		.nest = nest_ste,
+		.count = count,
 		.fault = &s2fault,
 	};
-	struct sio_smmu_walk_out o2;
+	struct sio_hw_smmu_walk_out o2;
 	struct arm_lpae_walk w;
 	int ret;
 
@@ -189,13 +195,14 @@ int smmu_walk_s1(struct sio_hw_smmu *smmu, const struct sio_smmu_cd *cd,
 		out->fault.event = SIO_SMMU_EVT_F_TRANSLATION;
 		return -EFAULT;
 	}
-	ret = arm_lpae_walk(&cd->s1, cd->ttb, iova, smmu_read_desc, &ctx, &w);
+	ret = arm_lpae_walk(&cd->s1, cd->ttb, iova, hw_smmu_read_desc, &ctx,
+			    &w);
 	if (ret == -EREMOTE) {
 		out->fault = s2fault;
 		return -EFAULT;
 	}
 	if (ret) {
-		out->fault.event = smmu_walk_err_event(ret);
+		out->fault.event = hw_smmu_walk_err_event(ret);
 		if (ret == -EIO)
 			out->fault.class = SIO_SMMU_EVT_CLASS_TT;
 		return -EFAULT;
@@ -207,13 +214,13 @@ int smmu_walk_s1(struct sio_hw_smmu *smmu, const struct sio_smmu_cd *cd,
 	out->oa = w.oa;
 	out->ipa = w.oa;
 	out->size_shift = __builtin_ctzll(w.leaf_size);
-	out->s1_perms = smmu_s1_perms(w.pte);
-	out->s2_perms = SMMU_PERM_ALL;
+	out->s1_perms = hw_smmu_s1_perms(w.pte);
+	out->s2_perms = SIO_HW_SMMU_PERM_ALL;
 	if (!nest_ste)
 		return 0;
 
-	if (smmu_walk_s2(smmu, nest_ste, w.oa, SIO_SMMU_EVT_CLASS_IN, count,
-			 &o2)) {
+	if (sio_hw_smmu_walk_s2(smmu, nest_ste, w.oa, SIO_SMMU_EVT_CLASS_IN,
+				count, &o2)) {
 		out->fault = o2.fault;
 		return -EFAULT;
 	}
