@@ -271,7 +271,7 @@ int iommu_create_device_direct_mappings(struct iommu_domain *domain,
 					struct sio_device *dev);
 ssize_t iommu_group_show_resv_regions(struct iommu_group *group, char *buf);
 
-/* sysfs.c */
+/* iommu-sysfs.c */
 int iommu_group_sysfs_add(struct iommu_group *group);
 void iommu_group_sysfs_remove(struct iommu_group *group);
 int iommu_subsys_sysfs_init(struct iommu_subsys *s);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Internals shared by the device model's files (core.c, bus.c, dd.c).
+ * Internals shared by the device model's files (device.c, bus-type.c, dd.c).
  * Kernel counterpart: drivers/base/base.h
  */
 #ifndef SIO_DEV_PRIV_H

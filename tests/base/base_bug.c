@@ -24,7 +24,10 @@ TEST(warn_on_returns_condition_and_counts)
 	EXPECT_EQ(2UL, sio_warn_count_func("warn_helper"));
 	EXPECT_EQ(1UL, sio_log_search("negative value -5", 0));
 	EXPECT_EQ(2UL, sio_log_search("------------[ cut here ]------------", 0));
-	EXPECT_EQ(2UL, sio_log_search("WARNING: at warn_helper (tests/base/bug.c:", 0));
+	EXPECT_EQ(
+		2UL,
+		sio_log_search(
+			"WARNING: at warn_helper (tests/base/base_bug.c:", 0));
 	EXPECT_EQ(2UL, sio_log_search("---[ end trace 0000000000000000 ]---", 0));
 	EXPECT_EQ(2UL, sio_log_search("Call trace:", 0));
 }
