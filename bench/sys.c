@@ -21,6 +21,7 @@ int bench_sys_create(struct bench_sys *s, bool strict,
 		     unsigned int iotlb_entries)
 {
 	struct smmu_iommu_config cfg = { 0 };
+	struct sio_hw_smmu_config hwcfg;
 	struct sio_device_decl dd = { 0 };
 	struct sio_driver_decl drv = { 0 };
 	int ret;
@@ -53,9 +54,17 @@ int bench_sys_create(struct bench_sys *s, bool strict,
 		snprintf(s->why, sizeof(s->why), "pci bus: %d", ret);
 		goto err;
 	}
-	sio_hw_smmu_config_default(&cfg.hw);
+	sio_hw_smmu_config_default(&hwcfg);
 	if (iotlb_entries)
-		cfg.hw.iotlb_entries = iotlb_entries;
+		hwcfg.iotlb_entries = iotlb_entries;
+	/* The machine makes the SMMU; the driver binds to it. */
+	s->hw = sio_hw_smmu_add(s->m, &hwcfg);
+	if (IS_ERR(s->hw)) {
+		ret = (int)PTR_ERR(s->hw);
+		s->hw = NULL;
+		snprintf(s->why, sizeof(s->why), "sio_hw_smmu_add: %d", ret);
+		goto err;
+	}
 	s->iommu = smmu_iommu_create(s->m, "smmu0", &cfg);
 	if (IS_ERR(s->iommu)) {
 		ret = (int)PTR_ERR(s->iommu);
@@ -121,6 +130,9 @@ void bench_sys_destroy(struct bench_sys *s)
 	if (s->iommu)
 		smmu_iommu_destroy(s->iommu);
 	s->iommu = NULL;
+	if (s->hw)
+		sio_hw_smmu_remove(s->m, s->hw);
+	s->hw = NULL;
 	for (i = 0; i < s->nbufs; i++)
 		sio_phys_free_pages(s->m->mem, s->bufs[i], s->buf_order[i]);
 	s->nbufs = 0;

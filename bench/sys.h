@@ -17,6 +17,7 @@ struct sio_phys_mem;
 
 struct bench_sys {
 	struct sio_machine *m;
+	struct sio_hw_smmu *hw;	/* the machine's SMMU */
 	struct iommu_device *iommu;
 	struct sio_device *dev;	/* referenced */
 	bool strict;

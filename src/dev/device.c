@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dev-priv.h"
+#include "dma-link.h"
 
 /* ---------------------------------------------------------------- machine */
 
@@ -34,6 +35,8 @@ struct sio_machine *sio_machine_alloc(const char *name)
 	INIT_LIST_HEAD(&m->buses);
 	INIT_LIST_HEAD(&m->deferred);
 	INIT_LIST_HEAD(&m->deferred_active);
+	mutex_init(&m->dma_link_lock);
+	INIT_LIST_HEAD(&m->dma_targets);
 	INIT_WORK(&m->deferred_work, sio_deferred_probe_work);
 
 	m->sysfs = sio_sysfs_create();
@@ -57,6 +60,7 @@ destroy_sysfs:
 	/* Frees the directories made so far as well. */
 	sio_sysfs_destroy(m->sysfs);
 free_machine:
+	mutex_destroy(&m->dma_link_lock);
 	mutex_destroy(&m->lock);
 	kfree(m);
 	return ERR_PTR(-ENOMEM);
@@ -88,6 +92,7 @@ void sio_machine_free(struct sio_machine *m)
 		sio_bus_unregister(bus);
 	}
 	WARN_ON(!list_empty(&m->deferred) || !list_empty(&m->deferred_active));
+	sio_dma_link_machine_free(m);
 	sio_sysfs_destroy(m->sysfs);
 	mutex_destroy(&m->lock);
 	kfree(m);
@@ -232,6 +237,7 @@ void sio_device_initialize(struct sio_device *dev, struct sio_bus *bus,
 	dev->driver_data = NULL;
 	dev->iommu = NULL;
 	dev->iommu_group = NULL;
+	dev->dma_link = NULL;
 	dev->kobj = NULL;
 	dev->registered = false;
 	dev->can_match = false;
@@ -266,6 +272,7 @@ void sio_put_device(struct sio_device *dev)
 	kfree(dev->driver_override);
 	dev->driver_override = NULL;
 	mutex_destroy(&dev->lock);
+	sio_dma_link_release(dev);
 	if (dev->release)
 		dev->release(dev);
 	else
@@ -420,9 +427,13 @@ int sio_device_add(struct sio_device *dev)
 	mutex_unlock(&bus->lock);
 
 	sio_get_device(dev->parent);
-	ret = device_add_sysfs(dev);
+	/* The fabric exists before any driver: wire the device's DMA. */
+	ret = sio_dma_link_connect(dev);
 	if (ret)
 		goto put_parent;
+	ret = device_add_sysfs(dev);
+	if (ret)
+		goto disconnect;
 
 	mutex_lock(&bus->lock);
 	list_for_each_entry(other, &bus->devices, bus_node) {
@@ -458,6 +469,8 @@ remove_sysfs:
 	sio_sysfs_remove_name(bus->devices_kobj, dev->name);
 	sio_sysfs_remove(dev->kobj);
 	dev->kobj = NULL;
+disconnect:
+	sio_dma_link_unwire(dev);
 put_parent:
 	sio_put_device(dev->parent);
 	return ret;
@@ -507,6 +520,8 @@ void sio_device_del(struct sio_device *dev)
 
 	sio_sysfs_remove(dev->kobj);
 	dev->kobj = NULL;
+	/* Removed: from now on its DMA aborts, never untranslated. */
+	sio_dma_link_disconnect(dev);
 	sio_put_device(dev->parent);
 }
 

@@ -17,6 +17,7 @@ struct sio_driver;
 struct dev_iommu;		/* owned by the IOMMU core */
 struct iommu_group;		/* owned by the IOMMU core */
 struct iommu_subsys;		/* per-machine IOMMU core state */
+struct sio_dma_link;		/* src/dev/dma-link.h */
 struct sio_phys_mem;		/* simulated RAM, src/mem/phys-mem.h */
 
 /* A reserved region in a device's firmware description (IOMMU core §2.6). */
@@ -87,9 +88,13 @@ struct sio_device {
 	struct dev_iommu *iommu;		/* under the probe lock / group mutex */
 	struct iommu_group *iommu_group;	/* set at probe, cleared at release */
 	bool dma_use_counted;			/* divergence: see docs/divergences.md */
-	/* Device DMA port (src/hw/dma-port.c): a type-stable entry published
-	 * with a release store, NULL = none; see sio_dev_get_dma_port(). */
-	struct sio_dma_port_ent *dma_port;
+	/*
+	 * The device <-> IOMMU link (src/dev/dma-link.c): NULL = no IOMMU in
+	 * the way (untranslated).  Published with a release store under
+	 * machine->dma_link_lock, read lock-free by DMA; owned by the device
+	 * (freed at release).
+	 */
+	struct sio_dma_link *dma_link;
 
 	struct list_head bus_node;		/* on bus->devices, under bus lock */
 	struct list_head deferred_node;		/* on machine->deferred, under its lock */
@@ -217,6 +222,14 @@ struct sio_machine {
 						 * once by machine assembly before
 						 * any IOMMU or endpoint uses it */
 	void *user_state;			/* upper layers (machine assembly) */
+	/*
+	 * IOMMU input sides by name (struct sio_dma_target, dma-link.c) and
+	 * every device's link to them.  dma_link_lock protects the list and
+	 * every link's state and publication; it nests outside machine->lock,
+	 * bus->lock and the targets' locks, inside device locks.
+	 */
+	struct mutex dma_link_lock;
+	struct list_head dma_targets;
 
 	/* private to the device model */
 	struct list_head deferred_active;	/* being retried; under @lock */

@@ -14,6 +14,7 @@
 #include "iova.h"
 #include "fq.h"
 #include "mem/phys-mem.h"
+#include "dev/dma-link.h"
 #include <softiommu/iommu.h>
 #include <softiommu/iommu-driver.h>
 
@@ -653,6 +654,14 @@ static void iommu_dma_unmap(struct sio_device *dev, struct iommu_domain *domain,
 static dma_addr_t dma_direct_map(struct sio_device *dev, phys_addr_t phys,
 				 size_t size)
 {
+	/*
+	 * A removed device has no way to memory: never hand it a physical
+	 * address (it may have sat behind an IOMMU that released it).
+	 */
+	if (sio_dma_link_state(dev) == SIO_DMA_LINK_DEAD) {
+		dev_err(dev, "DMA map after removal refused");
+		return DMA_MAPPING_ERROR;
+	}
 	if (phys + size - 1 < phys || phys + size - 1 > dma_get_mask(dev)) {
 		dev_err(dev,
 			"DMA addr %#llx+%#zx beyond mask %#llx (no bounce buffers)",

@@ -190,7 +190,7 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 	hw_smmu_init_queue(&smmu->cmdq, SIO_SMMU_CMD_SIZE, c.cmdq_max_log2);
 	hw_smmu_init_queue(&smmu->evtq, SIO_SMMU_EVT_SIZE, c.evtq_max_log2);
 	hw_smmu_init_queue(&smmu->priq, SIO_SMMU_PRI_SIZE, c.priq_max_log2);
-	atomic_init(&smmu->gbpa, SIO_SMMU_GBPA_ABORT);
+	atomic_init(&smmu->gbpa, c.gbpa_abort ? SIO_SMMU_GBPA_ABORT : 0);
 
 	ret = sio_hw_smmu_iotlb_init(smmu);
 	if (ret)

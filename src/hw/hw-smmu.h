@@ -45,6 +45,10 @@ enum sio_hw_iotlb_policy {
  * @cfg_cache_entries: STE/CD cache capacity (power of two); 0 = 256
  * @cmdq_max_log2, @evtq_max_log2, @priq_max_log2: largest queue the
  *	driver may configure (IDR1), 1..19; 0 = 8
+ * @gbpa_abort: GBPA.ABORT out of reset: while no driver has enabled the
+ *	SMMU (CR0.SMMUEN = 0) incoming transactions abort; false (the
+ *	default) lets them bypass, as QEMU's SMMUv3 and most implementations
+ *	ship
  */
 struct sio_hw_smmu_config {
 	const char *name;
@@ -66,6 +70,7 @@ struct sio_hw_smmu_config {
 	unsigned int cmdq_max_log2;
 	unsigned int evtq_max_log2;
 	unsigned int priq_max_log2;
+	bool gbpa_abort;
 };
 
 /**
@@ -83,7 +88,8 @@ void sio_hw_smmu_config_default(struct sio_hw_smmu_config *cfg);
  * @cfg: what it implements; NULL = sio_hw_smmu_config_default()
  *
  * The SMMU comes out of reset: CR0 = 0 (everything disabled),
- * GBPA.ABORT = 1, all queues empty, caches empty.
+ * GBPA.ABORT = @cfg->gbpa_abort, all queues empty, caches empty.  It is not
+ * on any machine: sio_hw_smmu_add() puts one there.
  *
  * Context: may sleep.
  * Return: the SMMU, ERR_PTR(-EINVAL) for an inconsistent @cfg,
@@ -100,6 +106,14 @@ struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
  * registers, or inside an interrupt handler).
  */
 void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu);
+
+struct sio_machine;
+
+/* Put an SMMU on a machine, take it off, look it up (hw-smmu-link.c). */
+struct sio_hw_smmu *sio_hw_smmu_add(struct sio_machine *m,
+				    const struct sio_hw_smmu_config *cfg);
+void sio_hw_smmu_remove(struct sio_machine *m, struct sio_hw_smmu *smmu);
+struct sio_hw_smmu *sio_hw_smmu_find(struct sio_machine *m, const char *name);
 
 /* The instance name given at creation.  Context: any. */
 const char *sio_hw_smmu_name(const struct sio_hw_smmu *smmu);

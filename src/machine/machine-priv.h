@@ -15,7 +15,8 @@ struct machine_iommu_kind;
 struct sio_nic_dma;
 
 /*
- * An IOMMU instance the machine created.  @debugfs is
+ * An IOMMU instance the machine created: for an SMMU, @hw is the hardware
+ * the machine made and @iommu the driver bound to it.  @debugfs is
  * /sys/kernel/debug/iommu/<name> (SMMU instances only), removed before the
  * instance is destroyed; @iotlb_random records the replacement policy for
  * the iotlb file.
@@ -23,6 +24,8 @@ struct sio_nic_dma;
 struct machine_iommu {
 	const struct machine_iommu_kind *kind;
 	struct iommu_device *iommu;
+	struct sio_machine *machine;
+	struct sio_hw_smmu *hw;		/* SMMU hardware (NULL for a mock) */
 	char name[SIO_NAME_LEN];
 	struct sio_sysfs_node *debugfs;
 	bool iotlb_random;

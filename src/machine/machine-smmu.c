@@ -34,7 +34,7 @@ static int dbgfs_emit(char *buf, size_t size, const char *fmt, ...)
 
 static struct sio_hw_smmu *mi_hw(struct machine_iommu *mi)
 {
-	return smmu_iommu_hw(mi->iommu);
+	return mi->hw;
 }
 
 static ssize_t smmu_iotlb_show(void *priv, char *buf)
@@ -170,11 +170,10 @@ static int smmu_debugfs_create(struct sio_machine *m, struct machine_iommu *mi)
 	return 0;
 }
 
-static void smmu_fill_config(struct smmu_iommu_config *cfg,
+static void smmu_fill_config(struct sio_hw_smmu_config *hw,
+			     struct smmu_iommu_config *cfg,
 			     const struct sio_smmu_decl *o)
 {
-	struct sio_hw_smmu_config *hw = &cfg->hw;
-
 	memset(cfg, 0, sizeof(*cfg));
 	sio_hw_smmu_config_default(hw);
 	cfg->check_iotlb = !o || !o->no_check;
@@ -229,28 +228,43 @@ struct iommu_device *machine_smmu_create(struct sio_machine *m,
 					 const struct sio_smmu_decl *opts,
 					 struct machine_iommu *mi)
 {
-	struct smmu_iommu_config *cfg;
+	struct sio_hw_smmu_config hwcfg;
+	struct smmu_iommu_config cfg;
 	struct iommu_device *iommu;
+	struct sio_hw_smmu *hw;
 	int ret;
 
 	ret = sio_machine_ensure_memory(m);
 	if (ret)
 		return ERR_PTR(ret);
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
-		return ERR_PTR(-ENOMEM);
-	smmu_fill_config(cfg, opts);
-	mi->iotlb_random = cfg->hw.iotlb_policy == SIO_HW_IOTLB_RANDOM;
-	iommu = smmu_iommu_create(m, decl->name, cfg);
-	kfree(cfg);
-	if (IS_ERR_OR_NULL(iommu))
-		return iommu ? iommu : ERR_PTR(-ENOMEM);
-	ret = smmu_debugfs_create(m, mi);
-	if (ret) {
-		smmu_iommu_destroy(iommu);
-		return ERR_PTR(ret);
+	smmu_fill_config(&hwcfg, &cfg, opts);
+	hwcfg.name = decl->name;
+	mi->iotlb_random = hwcfg.iotlb_policy == SIO_HW_IOTLB_RANDOM;
+	/* The machine makes the hardware and wires its devices to it ... */
+	hw = sio_hw_smmu_add(m, &hwcfg);
+	if (IS_ERR(hw))
+		return ERR_CAST(hw);
+	mi->hw = hw;
+	mi->machine = m;
+	/* ... then the driver binds to it. */
+	iommu = smmu_iommu_create(m, decl->name, &cfg);
+	if (IS_ERR(iommu)) {
+		ret = (int)PTR_ERR(iommu);
+		goto err_remove_hw;
 	}
+	mi->iommu = iommu;
+	ret = smmu_debugfs_create(m, mi);
+	if (ret)
+		goto err_unbind;
 	return iommu;
+
+err_unbind:
+	smmu_iommu_destroy(iommu);
+	mi->iommu = NULL;
+err_remove_hw:
+	sio_hw_smmu_remove(m, hw);
+	mi->hw = NULL;
+	return ERR_PTR(ret);
 }
 
 /**
@@ -265,4 +279,7 @@ void machine_smmu_destroy(struct machine_iommu *mi)
 		mi->debugfs = NULL;
 	}
 	smmu_iommu_destroy(mi->iommu);
+	mi->iommu = NULL;
+	sio_hw_smmu_remove(mi->machine, mi->hw);
+	mi->hw = NULL;
 }

@@ -37,6 +37,44 @@ bool fx_is_mock(const struct fx *fx)
 	return fx->kind == FX_KIND_MOCK;
 }
 
+void fx_smmu_config_default(struct fx_smmu_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	sio_hw_smmu_config_default(&cfg->hw);
+	cfg->drv.check_iotlb = true;
+}
+
+struct iommu_device *fx_smmu_create(struct sio_machine *m, const char *name,
+				    const struct fx_smmu_config *cfg)
+{
+	struct fx_smmu_config def;
+	struct sio_hw_smmu_config hwcfg;
+	struct iommu_device *iommu;
+	struct sio_hw_smmu *hw;
+
+	if (!cfg) {
+		fx_smmu_config_default(&def);
+		cfg = &def;
+	}
+	hwcfg = cfg->hw;
+	hwcfg.name = name;
+	hw = sio_hw_smmu_add(m, &hwcfg);
+	if (IS_ERR(hw))
+		return ERR_CAST(hw);
+	iommu = smmu_iommu_create(m, name, &cfg->drv);
+	if (IS_ERR(iommu))
+		sio_hw_smmu_remove(m, hw);
+	return iommu;
+}
+
+void fx_smmu_destroy(struct sio_machine *m, struct iommu_device *iommu)
+{
+	struct sio_hw_smmu *hw = smmu_iommu_hw(iommu);
+
+	smmu_iommu_destroy(iommu);
+	sio_hw_smmu_remove(m, hw);
+}
+
 struct iommu_device *fx_iommu_create(struct fx *fx, const char *name,
 				     const struct mock_iommu_config *cfg)
 {
@@ -48,15 +86,10 @@ struct iommu_device *fx_iommu_create(struct fx *fx, const char *name,
 	case FX_KIND_MOCK:
 		iommu = mock_iommu_create(fx->m, name, cfg);
 		break;
-	case FX_KIND_SMMU: {
-		struct smmu_iommu_config c = { 0 };
-
+	case FX_KIND_SMMU:
 		/* The mock config's knobs do not apply; the checker is on. */
-		sio_hw_smmu_config_default(&c.hw);
-		c.check_iotlb = true;
-		iommu = smmu_iommu_create(fx->m, name, &c);
+		iommu = fx_smmu_create(fx->m, name, NULL);
 		break;
-	}
 	default:
 		return ERR_PTR(-EINVAL);
 	}
@@ -81,7 +114,7 @@ void fx_iommu_destroy(struct fx *fx, struct iommu_device *iommu)
 			mock_iommu_destroy(iommu);
 			break;
 		case FX_KIND_SMMU:
-			smmu_iommu_destroy(iommu);
+			fx_smmu_destroy(fx->m, iommu);
 			break;
 		}
 		return;

@@ -75,6 +75,24 @@ void fx_fini(struct fx *fx);
  */
 struct iommu_device *fx_iommu_create(struct fx *fx, const char *name,
 				     const struct mock_iommu_config *cfg);
+/**
+ * struct fx_smmu_config - an SMMU as a test describes it
+ * @hw: the hardware the machine makes (sio_hw_smmu_add())
+ * @drv: how the driver runs it (smmu_iommu_create())
+ */
+struct fx_smmu_config {
+	struct sio_hw_smmu_config hw;
+	struct smmu_iommu_config drv;
+};
+
+/* Default hardware, driver checker on. */
+void fx_smmu_config_default(struct fx_smmu_config *cfg);
+/* Put SMMU @name on @m and bind the driver (@cfg NULL: the default). */
+struct iommu_device *fx_smmu_create(struct sio_machine *m, const char *name,
+				    const struct fx_smmu_config *cfg);
+/* Unbind the driver and take the SMMU off @m. */
+void fx_smmu_destroy(struct sio_machine *m, struct iommu_device *iommu);
+
 /* Destroy one instance made by fx_init()/fx_iommu_create(). */
 void fx_iommu_destroy(struct fx *fx, struct iommu_device *iommu);
 bool fx_is_mock(const struct fx *fx);

@@ -157,12 +157,42 @@ TEST_F(smmu, bypass_abort_and_gbpa)
 	EXPECT_FALSE(r.recorded);
 	EXPECT_FALSE(env_evt_pop(&self->e, rec));
 
-	/* SMMUEN = 0: GBPA decides (reset value: abort). */
+	/* SMMUEN = 0: GBPA decides. */
 	sio_hw_smmu_write32(self->e.smmu, SIO_SMMU_CR0, SIO_SMMU_CR0_CMDQEN);
+	sio_hw_smmu_write32(self->e.smmu, SIO_SMMU_GBPA, SIO_SMMU_GBPA_ABORT);
 	EXPECT_EQ(-EFAULT, tr(&self->e, SID, 0x1234, SIO_HW_ACCESS_READ, &r));
 	sio_hw_smmu_write32(self->e.smmu, SIO_SMMU_GBPA, 0);
 	ASSERT_EQ(0, tr(&self->e, SID, 0x5678, SIO_HW_ACCESS_WRITE, &r));
 	EXPECT_EQ(0x5678, r.pa);
+}
+
+/* GBPA.ABORT out of reset is the configuration's (default: bypass). */
+TEST(gbpa_reset_value_is_configurable)
+{
+	struct sio_hw_smmu_config cfg;
+	struct sio_phys_mem *mem;
+	struct sio_hw_smmu *smmu;
+	u64 pa;
+
+	mem = sio_phys_mem_create(0, 1 << 20);
+	ASSERT_FALSE(IS_ERR(mem));
+	sio_hw_smmu_config_default(&cfg);
+	smmu = sio_hw_smmu_create(mem, &cfg);
+	ASSERT_FALSE(IS_ERR(smmu));
+	EXPECT_EQ(0, sio_hw_smmu_read32(smmu, SIO_SMMU_GBPA));
+	EXPECT_EQ(0, sio_hw_smmu_translate(smmu, 1, false, 0, 0x3000,
+					   SIO_HW_ACCESS_READ, &pa, NULL));
+	EXPECT_EQ(0x3000, pa);
+	sio_hw_smmu_destroy(smmu);
+
+	cfg.gbpa_abort = true;
+	smmu = sio_hw_smmu_create(mem, &cfg);
+	ASSERT_FALSE(IS_ERR(smmu));
+	EXPECT_EQ(SIO_SMMU_GBPA_ABORT, sio_hw_smmu_read32(smmu, SIO_SMMU_GBPA));
+	EXPECT_EQ(-EFAULT, sio_hw_smmu_translate(smmu, 1, false, 0, 0x3000,
+						 SIO_HW_ACCESS_READ, &pa, NULL));
+	sio_hw_smmu_destroy(smmu);
+	sio_phys_mem_destroy(mem);
 }
 
 TEST_F(smmu, translation_fault_records_event)

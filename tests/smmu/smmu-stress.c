@@ -77,7 +77,7 @@ static void *map_thread(void *arg)
 
 TEST(smmu_stress_dma_faults_and_invalidation)
 {
-	struct smmu_iommu_config cfg = { 0 };
+	struct fx_smmu_config cfg = { 0 };
 	pthread_t dev_t[NR_DEV_THREADS], map_t;
 	struct smmu_iommu_stats st;
 	static struct stress x;
@@ -86,10 +86,10 @@ TEST(smmu_stress_dma_faults_and_invalidation)
 
 	printf("# seed %lu (deterministic counts; no randomness used)\n",
 	       test_seed());
-	sio_hw_smmu_config_default(&cfg.hw);
+	fx_smmu_config_default(&cfg);
 	/* Concurrent readers may see a PTE change before its TLBI. */
-	cfg.check_iotlb = false;
-	cfg.evtq_log2 = 4;	/* small: overflow is part of the test */
+	cfg.drv.check_iotlb = false;
+	cfg.drv.evtq_log2 = 4;	/* small: overflow is part of the test */
 	ASSERT_EQ(0, st_init(&x.s, &cfg, 0));
 	sio_hw_smmu_set_check_mode(x.s.hw, SIO_HW_CHECK_AFTER_SYNC);
 	x.dev = st_add_dev(&x.s, "0000:00:02.0", 0);

@@ -24,10 +24,9 @@ struct st {
 };
 
 /* Build the machine; @cfg NULL = default hardware, checker on. */
-static inline int st_init(struct st *s, const struct smmu_iommu_config *cfg,
+static inline int st_init(struct st *s, const struct fx_smmu_config *cfg,
 			  int passthrough)
 {
-	struct smmu_iommu_config def;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -41,13 +40,7 @@ static inline int st_init(struct st *s, const struct smmu_iommu_config *cfg,
 	ret = sio_iommu_set_default_domain_policy(s->fx.m, passthrough, 1);
 	if (ret)
 		return ret;
-	if (!cfg) {
-		memset(&def, 0, sizeof(def));
-		sio_hw_smmu_config_default(&def.hw);
-		def.check_iotlb = true;
-		cfg = &def;
-	}
-	s->iommu = smmu_iommu_create(s->fx.m, "smmu0", cfg);
+	s->iommu = fx_smmu_create(s->fx.m, "smmu0", cfg);
 	if (IS_ERR(s->iommu)) {
 		ret = (int)PTR_ERR(s->iommu);
 		s->iommu = NULL;
@@ -61,7 +54,8 @@ static inline void st_fini(struct st *s)
 {
 	while (s->fx.ndevs)
 		fx_del_dev(&s->fx, s->fx.devs[s->fx.ndevs - 1]);
-	smmu_iommu_destroy(s->iommu);
+	if (s->iommu)
+		fx_smmu_destroy(s->fx.m, s->iommu);
 	fx_fini(&s->fx);
 	if (!IS_ERR_OR_NULL(s->mem)) {
 		/* Every stream table, queue, CD and page table was freed. */

@@ -118,11 +118,11 @@ TEST_F(smmu, probe_group_default_domain)
 
 TEST(smmu_probe_errors)
 {
-	struct smmu_iommu_config cfg = { 0 };
+	struct fx_smmu_config cfg = { 0 };
 	struct sio_device *dev;
 	struct st s;
 
-	sio_hw_smmu_config_default(&cfg.hw);
+	fx_smmu_config_default(&cfg);
 	cfg.hw.sid_bits = 8;
 	ASSERT_EQ(0, st_init(&s, &cfg, 0));
 
@@ -560,17 +560,17 @@ TEST_F(smmu, illegal_command_is_recovered)
 
 TEST(smmu_stage2_only_hardware)
 {
-	struct smmu_iommu_config cfg = { 0 };
+	struct fx_smmu_config cfg = { 0 };
 	struct iommu_domain *def;
 	struct sio_device *dev;
 	struct st s;
 	u64 pa;
 	u8 b;
 
-	sio_hw_smmu_config_default(&cfg.hw);
+	fx_smmu_config_default(&cfg);
 	cfg.hw.stage1 = false;
 	cfg.hw.nesting = false;
-	cfg.check_iotlb = true;
+	cfg.drv.check_iotlb = true;
 	ASSERT_EQ(0, st_init(&s, &cfg, 0));
 	dev = st_add_dev(&s, "0000:00:02.0", 0);
 	ASSERT_FALSE(IS_ERR_OR_NULL(dev));
@@ -590,17 +590,24 @@ TEST(smmu_stage2_only_hardware)
 
 TEST(smmu_create_bad_input)
 {
-	struct smmu_iommu_config cfg = { 0 };
+	struct fx_smmu_config cfg = { 0 };
 	struct iommu_device *i;
 	struct st s;
 
 	ASSERT_EQ(0, st_init(&s, NULL, 0));
+	/* One driver instance per SMMU; the hardware must exist. */
 	EXPECT_EQ(-EEXIST, PTR_ERR(smmu_iommu_create(s.fx.m, "smmu0", NULL)));
 	EXPECT_EQ(-EINVAL, PTR_ERR(smmu_iommu_create(s.fx.m, "", NULL)));
-	sio_hw_smmu_config_default(&cfg.hw);
+	EXPECT_EQ(-ENODEV, PTR_ERR(smmu_iommu_create(s.fx.m, "smmu9", NULL)));
+	/* A second SMMU of the same name cannot be put on the machine. */
+	fx_smmu_config_default(&cfg);
+	cfg.hw.name = "smmu0";
+	EXPECT_EQ(-EEXIST, PTR_ERR(sio_hw_smmu_add(s.fx.m, &cfg.hw)));
+	/* Hardware the driver refuses: nothing is left bound or listed. */
 	cfg.hw.stage1 = cfg.hw.stage2 = cfg.hw.nesting = false;
-	i = smmu_iommu_create(s.fx.m, "smmu1", &cfg);
+	i = fx_smmu_create(s.fx.m, "smmu1", &cfg);
 	EXPECT_TRUE(IS_ERR(i));
+	EXPECT_NULL(sio_hw_smmu_find(s.fx.m, "smmu1"));
 	st_fini(&s);
 }
 
@@ -627,7 +634,7 @@ TEST(smmu_fail_nth_sweep)
 		s.fx.m->mem = s.mem;
 		ASSERT_EQ(0, sio_iommu_set_default_domain_policy(s.fx.m, 0, 1));
 		sio_fail_nth_set(n);
-		s.iommu = smmu_iommu_create(s.fx.m, "smmu0", NULL);
+		s.iommu = fx_smmu_create(s.fx.m, "smmu0", NULL);
 		if (IS_ERR(s.iommu)) {
 			ret = (int)PTR_ERR(s.iommu);
 			s.iommu = NULL;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The mock driver's software DMA port: how a device behind a mock IOMMU
- * reaches "translation hardware" (there is none; the mock's own records of
- * what it attached and mapped play that part).  Registered at probe_device,
- * removed at release_device.
+ * The mock driver's input side: how a device behind a mock IOMMU reaches
+ * "translation hardware" (there is none; the mock's own records of what it
+ * attached and mapped play that part), through the same device <-> IOMMU
+ * link as the SMMU model.  Added with the instance, removed with it.
  * Kernel counterpart: none (drivers/iommu/iommufd/selftest.c has no DMA).
  */
 #include "mock-priv.h"
-#include "../../hw/dma-port.h"
+#include "dev/dma-link.h"
+#include <softiommu/dma.h>
 
 /* Log the fault and report it to the domain's handler, as hardware would. */
 static int mock_port_fault(struct sio_device *dev, struct iommu_domain *d,
@@ -26,15 +27,18 @@ static int mock_port_fault(struct sio_device *dev, struct iommu_domain *d,
 }
 
 /*
- * struct sio_dma_port_ops.translate: @hw is the device itself, @sid unused.
+ * struct sio_dma_target_ops.translate: @priv is the mock instance.
  * Translates through the domain the mock last attached to the RID or to
- * @pasid, honouring the mapping's recorded permissions.
+ * the PASID, honouring the mapping's recorded permissions; a device the
+ * mock has not probed (or has released) has no domain and faults.
  */
-static int mock_port_translate(void *hw, u32 sid, bool pasid_valid, u32 pasid,
-			       u64 iova, unsigned int access, u64 *pa,
-			       size_t *len)
+static int mock_target_translate(void *priv, const struct sio_dma_txn *txn,
+				 u64 *pa, size_t *len)
 {
-	struct sio_device *dev = hw;
+	struct sio_device *dev = txn->dev;
+	unsigned int access = txn->access;
+	bool pasid_valid = txn->pasid_valid;
+	u64 iova = txn->addr;
 	struct iommu_domain *d;
 	size_t valid = 0;
 	unsigned int type;
@@ -43,12 +47,15 @@ static int mock_port_translate(void *hw, u32 sid, bool pasid_valid, u32 pasid,
 
 	if (!access || (access & ~(SIO_DMA_READ | SIO_DMA_WRITE)))
 		return -EINVAL;
+	/* The mock models no ATS: a translated or ATS request is refused. */
+	if (txn->type != SIO_DMA_TXN_UNTRANSLATED)
+		return -EOPNOTSUPP;
 	/*
 	 * What the "hardware" was programmed with.  Divergence: the domain
 	 * is not pinned; DMA racing with the freeing of its domain is a test
 	 * bug the mock does not model.
 	 */
-	d = pasid_valid ? mock_dev_pasid_domain(dev, pasid) :
+	d = pasid_valid ? mock_dev_pasid_domain(dev, txn->pasid) :
 			  mock_dev_attached_domain(dev);
 	if (!d)
 		return mock_port_fault(dev, NULL, pasid_valid, iova, access,
@@ -74,31 +81,43 @@ static int mock_port_translate(void *hw, u32 sid, bool pasid_valid, u32 pasid,
 	return 0;
 }
 
-static const struct sio_dma_port_ops mock_port_ops = {
+static const struct sio_dma_target_ops mock_target_ops = {
 	.name = "mock",
-	.translate = mock_port_translate,
+	.translate = mock_target_translate,
 };
 
 /**
- * mock_port_connect() - route @dev's DMA through the mock's software port
- * @dev: a device being probed by the mock driver
+ * mock_target_add() - put the mock's input side on the machine
+ * @mi: the instance being created (before it registers with the core)
  *
- * Context: may sleep (probe_device); takes the DMA port table lock, no mock
- * lock held.
- * Return: 0, or the error of sio_dev_set_dma_port() (-ENOSPC).
+ * Every device whose firmware names the instance sends its DMA here from
+ * now on, probed or not.
+ *
+ * Context: may sleep; no mock lock held.
+ * Return: 0, or the error of sio_dma_target_add() (-EEXIST, -ENOMEM).
  */
-int mock_port_connect(struct sio_device *dev)
+int mock_target_add(struct mock_iommu *mi)
 {
-	return sio_dev_set_dma_port(dev, &mock_port_ops, dev, 0);
+	struct sio_dma_target *t;
+
+	t = sio_dma_target_add(mi->iommu.machine, mi->iommu.name,
+			       &mock_target_ops, mi);
+	if (IS_ERR(t))
+		return (int)PTR_ERR(t);
+	mi->target = t;
+	return 0;
 }
 
 /**
- * mock_port_disconnect() - undo mock_port_connect() (release_device)
- * @dev: the device
+ * mock_target_remove() - undo mock_target_add() (instance destruction)
+ * @mi: the instance
  *
- * Context: may sleep; takes the DMA port table lock, no mock lock held.
+ * Its devices' DMA aborts from now on (-ENODEV).
+ *
+ * Context: may sleep; no mock lock held.
  */
-void mock_port_disconnect(struct sio_device *dev)
+void mock_target_remove(struct mock_iommu *mi)
 {
-	sio_dev_clear_dma_port(dev);
+	sio_dma_target_remove(mi->target);
+	mi->target = NULL;
 }

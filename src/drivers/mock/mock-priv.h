@@ -37,6 +37,8 @@ struct mock_dev_wish {
  * Every mutable field below is protected by mock_lock (a leaf lock taken
  * inside the group mutex and the probe lock).
  */
+struct sio_dma_target;
+
 struct mock_iommu {
 	struct iommu_device iommu;	/* registered with the core */
 	struct mock_iommu_config cfg;	/* immutable after create */
@@ -46,6 +48,7 @@ struct mock_iommu {
 	struct mock_dev_wish wishes[MOCK_MAX_DEV_WISHES];
 	struct mock_iommu_stats st;
 	bool registered;
+	struct sio_dma_target *target;	/* its input side (mock-port.c) */
 };
 
 /**
@@ -119,7 +122,7 @@ struct iommu_domain *mock_domain_alloc(struct mock_iommu *mi,
 bool mock_domain_live_locked(const struct iommu_domain *d);
 
 /* mock-port.c */
-int mock_port_connect(struct sio_device *dev);
-void mock_port_disconnect(struct sio_device *dev);
+int mock_target_add(struct mock_iommu *mi);
+void mock_target_remove(struct mock_iommu *mi);
 
 #endif /* SIO_DRIVERS_MOCK_MOCK_PRIV_H */

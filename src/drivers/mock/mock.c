@@ -341,23 +341,11 @@ static struct iommu_device *mock_probe_device(struct sio_device *dev)
 	list_add_tail(&md->node, &mi->devices);
 	mi->st.probed++;
 	mutex_unlock(&mock_lock);
-	/* The device's DMA now goes through the mock's software port. */
-	ret = mock_port_connect(dev);
-	if (ret)
-		goto err_del_dev;
 	/* Test hook: runs with the core's probe lock held, no mock lock. */
 	if (mi->cfg.probe_hook)
 		mi->cfg.probe_hook(dev, mi->cfg.hook_data);
 	return &mi->iommu;
 
-err_del_dev:
-	mutex_lock(&mock_lock);
-	list_del(&md->node);
-	mi->st.probed--;
-	mutex_unlock(&mock_lock);
-	xa_destroy(&md->pasids);
-	kfree(md);
-	return ERR_PTR(ret);
 out_unlock:
 	mutex_unlock(&mock_lock);
 	return ERR_PTR(ret);
@@ -369,8 +357,6 @@ static void mock_release_device(struct sio_device *dev)
 	struct mock_dev *md;
 	unsigned long pasid;
 
-	/* First cut the device off the "hardware": no new translations. */
-	mock_port_disconnect(dev);
 	mutex_lock(&mock_lock);
 	md = mock_dev_find_locked(dev);
 	if (WARN(!md, "mock: release of %s, never probed", dev->name)) {
@@ -616,6 +602,12 @@ struct iommu_device *mock_iommu_create(struct sio_machine *m, const char *name,
 	mi->iommu.max_pasids = cfg->max_pasids;
 	mi->iommu.machine = m;
 	INIT_LIST_HEAD(&mi->devices);
+	/* The "hardware" is there before the driver probes anything. */
+	ret = mock_target_add(mi);
+	if (ret) {
+		kfree(mi);
+		return ERR_PTR(ret);
+	}
 
 	/* Visible before registration: registration probes devices. */
 	mutex_lock(&mock_lock);
@@ -637,6 +629,7 @@ err_unlist:
 	     "mock: failed registration left devices probed");
 	list_del(&mi->node);
 	mutex_unlock(&mock_lock);
+	mock_target_remove(mi);
 	kfree(mi);
 	return ERR_PTR(ret);
 }
@@ -659,6 +652,7 @@ void mock_iommu_destroy(struct iommu_device *iommu)
 	     "mock: %s unregistered with devices still probed", iommu->name);
 	list_del(&mi->node);
 	mutex_unlock(&mock_lock);
+	mock_target_remove(mi);
 	kfree(mi);
 }
 

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "smmu-priv.h"
-#include "../../hw/dma-port.h"
 
 /* A linear stream table larger than this is not worth its memory here. */
 #define SMMU_STRTAB_MAX_LOG2	16
@@ -37,13 +36,24 @@ struct smmu_master *smmu_dev_master(struct sio_device *dev)
 	return dev && dev->iommu ? dev_iommu_priv_get(dev) : NULL;
 }
 
+/* A driver instance already owns @hw.  Context: smmu_instances_lock held. */
+static bool smmu_hw_claimed(struct sio_hw_smmu *hw)
+{
+	struct smmu_device *smmu;
+
+	list_for_each_entry(smmu, &smmu_instances, node)
+		if (smmu->hw == hw)
+			return true;
+	return false;
+}
+
 static struct smmu_device *smmu_find_instance(struct sio_device *dev)
 {
 	struct smmu_device *smmu, *found = NULL;
 
 	pthread_mutex_lock(&smmu_instances_lock);
 	list_for_each_entry(smmu, &smmu_instances, node)
-		if (smmu->iommu.machine == dev->machine &&
+		if (smmu->ready && smmu->iommu.machine == dev->machine &&
 		    !strcmp(smmu->iommu.name, dev->fw.iommu)) {
 			found = smmu;
 			break;
@@ -51,30 +61,6 @@ static struct smmu_device *smmu_find_instance(struct sio_device *dev)
 	pthread_mutex_unlock(&smmu_instances_lock);
 	return found;
 }
-
-/* --------------------------------------------------------- the DMA port */
-
-/*
- * How a probed device's DMA reaches this SMMU: its transactions enter the
- * hardware model's input side with the device's stream ID (on a real system
- * the fabric does this; the driver only learns the stream ID from firmware).
- */
-_Static_assert(SIO_DMA_READ == SIO_HW_ACCESS_READ, "access bits");
-_Static_assert(SIO_DMA_WRITE == SIO_HW_ACCESS_WRITE, "access bits");
-
-/* struct sio_dma_port_ops.translate: @hw is the struct sio_hw_smmu. */
-static int smmu_port_translate(void *hw, u32 sid, bool pasid_valid, u32 pasid,
-			       u64 iova, unsigned int access, u64 *pa,
-			       size_t *len)
-{
-	return sio_hw_smmu_translate(hw, sid, pasid_valid, pasid, iova, access,
-				     pa, len);
-}
-
-static const struct sio_dma_port_ops smmu_port_ops = {
-	.name = "smmu",
-	.translate = smmu_port_translate,
-};
 
 /* ------------------------------------------------------------ driver ops */
 
@@ -143,17 +129,9 @@ static struct iommu_device *smmu_probe_device(struct sio_device *dev)
 		}
 	}
 	mutex_unlock(&smmu->streams_lock);
-
-	/* Device DMA now reaches this SMMU with the device's stream ID. */
-	ret = sio_dev_set_dma_port(dev, &smmu_port_ops, smmu->hw,
-				   ids[0]);
-	if (ret)
-		goto err_streams;
 	dev_iommu_priv_set(dev, master);
 	return &smmu->iommu;
 
-err_streams:
-	smmu_remove_streams(master, num);
 err_free:
 	smmu_master_free_cd_table(master);
 	xa_destroy(&master->pasids);
@@ -170,7 +148,6 @@ static void smmu_release_device(struct sio_device *dev)
 	if (WARN_ON(!master))
 		return;
 	smmu = master->smmu;
-	sio_dev_clear_dma_port(dev);
 	/* The release domain (blocked) aborted it already; make sure. */
 	for (i = 0; i < master->num_sids; i++)
 		smmu_write_ste_abort(smmu, master->sids[i]);
@@ -359,7 +336,6 @@ static void smmu_free(struct smmu_device *smmu)
 				    smmu->strtab_order);
 	smmu_cmdq_free(smmu);
 	smmu_evtq_free(smmu);
-	sio_hw_smmu_destroy(smmu->hw);
 	ida_destroy(&smmu->asid_ida);
 	ida_destroy(&smmu->vmid_ida);
 	xa_destroy(&smmu->streams);
@@ -369,26 +345,47 @@ static void smmu_free(struct smmu_device *smmu)
 	kfree(smmu);
 }
 
+/**
+ * smmu_iommu_create() - bind the SMMU driver to the machine's SMMU @name
+ * @m: the machine; its RAM holds every table the driver writes
+ * @name: the SMMU's instance name (sio_hw_smmu_add()), matched against
+ *	devices' firmware "iommu"
+ * @cfg: how to run it; NULL = defaults, checker off
+ *
+ * As a kernel driver binds to a platform device: resets the hardware,
+ * reads the ID registers, allocates the stream table (every entry
+ * aborting) and the queues, starts the event thread, enables translation,
+ * then registers with the IOMMU core (which probes the devices behind it).
+ *
+ * Context: may sleep; takes the core's probe lock and group mutexes.
+ * Return: the instance, ERR_PTR(-EINVAL) (bad arguments, no memory on @m,
+ * hardware without stage 1 or stage 2, unsupported granules),
+ * ERR_PTR(-ENODEV) (no SMMU of that name on @m), ERR_PTR(-EEXIST) (a
+ * driver instance is already bound to it), ERR_PTR(-ENOMEM).
+ */
 struct iommu_device *smmu_iommu_create(struct sio_machine *m, const char *name,
 				       const struct smmu_iommu_config *cfg)
 {
-	struct sio_hw_smmu_config hwcfg;
+	struct sio_hw_smmu *hw;
 	struct smmu_device *smmu;
 	int ret;
 
 	if (!m || !m->mem || !name || !name[0] ||
 	    strlen(name) >= sizeof(smmu->iommu.name))
 		return ERR_PTR(-EINVAL);
+	/* The machine made the hardware; the driver binds to it. */
+	hw = sio_hw_smmu_find(m, name);
+	if (!hw)
+		return ERR_PTR(-ENODEV);
 	smmu = kzalloc(sizeof(*smmu), GFP_KERNEL);
 	if (!smmu)
 		return ERR_PTR(-ENOMEM);
 	if (cfg)
 		smmu->cfg = *cfg;
-	else
-		sio_hw_smmu_config_default(&smmu->cfg.hw);
 	strcpy(smmu->iommu.name, name);
 	smmu->iommu.machine = m;
 	smmu->mem = m->mem;
+	smmu->hw = hw;
 	mutex_init(&smmu->cmdq_lock);
 	mutex_init(&smmu->streams_lock);
 	mutex_init(&smmu->fault_lock);
@@ -396,51 +393,67 @@ struct iommu_device *smmu_iommu_create(struct sio_machine *m, const char *name,
 	ida_init(&smmu->asid_ida);
 	ida_init(&smmu->vmid_ida);
 
-	hwcfg = smmu->cfg.hw;
-	hwcfg.name = name;
-	smmu->hw = sio_hw_smmu_create(m->mem, &hwcfg);
-	if (IS_ERR(smmu->hw)) {
-		ret = PTR_ERR(smmu->hw);
-		smmu->hw = NULL;
+	/*
+	 * Claim the hardware: one driver instance per SMMU.  Listed but not
+	 * ready, so probe does not find it before it is programmed.
+	 */
+	pthread_mutex_lock(&smmu_instances_lock);
+	if (smmu_hw_claimed(hw)) {
+		pthread_mutex_unlock(&smmu_instances_lock);
+		ret = -EEXIST;
 		goto err_free;
 	}
-	smmu->cfg.hw.name = NULL;	/* not ours to keep */
+	list_add_tail(&smmu->node, &smmu_instances);
+	pthread_mutex_unlock(&smmu_instances_lock);
+
 	ret = smmu_hw_probe(smmu);
 	if (ret)
-		goto err_free;
+		goto err_unclaim;
 	ret = smmu_strtab_init(smmu);
 	if (ret)
-		goto err_free;
+		goto err_unclaim;
 	ret = smmu_cmdq_init(smmu);
 	if (ret)
-		goto err_free;
+		goto err_unclaim;
 	ret = smmu_evtq_init(smmu);
 	if (ret)
-		goto err_free;
+		goto err_unclaim;
 	sio_hw_smmu_set_check_iotlb(smmu->hw, smmu->cfg.check_iotlb);
 	smmu_hw_enable(smmu);
 	smmu->iommu.max_pasids = smmu->ssid_bits ? 1U << smmu->ssid_bits : 0;
 
-	/* Visible before registration: registration probes devices. */
+	/* Findable before registration: registration probes devices. */
 	pthread_mutex_lock(&smmu_instances_lock);
-	list_add_tail(&smmu->node, &smmu_instances);
+	smmu->ready = true;
 	pthread_mutex_unlock(&smmu_instances_lock);
 	ret = iommu_device_register(&smmu->iommu, &smmu_ops, m);
 	if (ret)
-		goto err_unlist;
+		goto err_disable;
 	return &smmu->iommu;
 
-err_unlist:
+err_disable:
+	smmu_hw_disable(smmu);
+	smmu_evtq_stop(smmu);
+err_unclaim:
 	pthread_mutex_lock(&smmu_instances_lock);
 	list_del(&smmu->node);
 	pthread_mutex_unlock(&smmu_instances_lock);
-	smmu_hw_disable(smmu);
-	smmu_evtq_stop(smmu);
 err_free:
 	smmu_free(smmu);
 	return ERR_PTR(ret);
 }
 
+/**
+ * smmu_iommu_destroy() - unbind the driver from its SMMU
+ * @iommu: from smmu_iommu_create(); NULL/ERR_PTR is a no-op
+ *
+ * Unregisters the instance (releasing every device behind it), stops its
+ * event thread and disables the SMMU with GBPA set to abort: the hardware
+ * stays on the machine, and the devices behind it now abort every
+ * transaction.
+ *
+ * Context: may sleep.
+ */
 void smmu_iommu_destroy(struct iommu_device *iommu)
 {
 	struct smmu_device *smmu;

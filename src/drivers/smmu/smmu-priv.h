@@ -63,7 +63,9 @@ struct smmu_queue {
 struct smmu_device {
 	struct iommu_device iommu;		/* registered with the core */
 	struct list_head node;			/* on smmu_instances */
-	struct sio_hw_smmu *hw;
+	bool ready;				/* programmed: probe may find it;
+						 * under smmu_instances_lock */
+	struct sio_hw_smmu *hw;			/* the machine's; not ours to free */
 	struct sio_phys_mem *mem;
 	struct smmu_iommu_config cfg;
 

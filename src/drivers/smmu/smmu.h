@@ -15,46 +15,24 @@
 struct sio_machine;
 
 /**
- * struct smmu_iommu_config - one SMMU instance
- * @hw: what the hardware implements; @hw.name is ignored (the instance
- *	name is used).  Fill it with sio_hw_smmu_config_default() and edit.
+ * struct smmu_iommu_config - how the driver runs one SMMU
  * @cmdq_log2: command queue entries, log2 (0 = 8; clamped to IDR1.CMDQS)
  * @evtq_log2: event queue entries, log2 (0 = 7; clamped to IDR1.EVTQS)
  * @check_iotlb: turn the model's IOTLB coherency checker on (strict)
+ *
+ * What the hardware implements is the machine's (struct
+ * sio_hw_smmu_config, given to sio_hw_smmu_add()), not the driver's.
  */
 struct smmu_iommu_config {
-	struct sio_hw_smmu_config hw;
 	unsigned int cmdq_log2;
 	unsigned int evtq_log2;
 	bool check_iotlb;
 };
 
-/**
- * smmu_iommu_create() - build an SMMU on @m's memory and register its driver
- * instance with the IOMMU core
- * @m: the machine; @m->mem must be set (the model and every table the
- *	driver writes live there)
- * @name: instance name, matched against devices' firmware "iommu"
- * @cfg: the instance; NULL = sio_hw_smmu_config_default(), checker off
- *
- * Resets the hardware, reads the ID registers, allocates the stream table
- * (every entry aborting) and the queues, starts the event thread, enables
- * translation, then registers (which probes the devices behind it).
- *
- * Context: may sleep; takes the core's probe lock and group mutexes.
- * Return: the instance, ERR_PTR(-EINVAL) (bad arguments, no memory on @m,
- * hardware without stage 1 or stage 2, unsupported granules),
- * ERR_PTR(-EEXIST) (name in use), ERR_PTR(-ENOMEM).
- */
+/* Bind the driver to the machine's SMMU @name; unbind (smmu-main.c). */
 struct iommu_device *smmu_iommu_create(struct sio_machine *m, const char *name,
 				       const struct smmu_iommu_config *cfg);
 
-/**
- * smmu_iommu_destroy() - unregister an instance (releasing every device
- * behind it), stop its event thread, disable and free the hardware
- * @iommu: from smmu_iommu_create(); NULL/ERR_PTR is a no-op
- * Context: may sleep.
- */
 void smmu_iommu_destroy(struct iommu_device *iommu);
 
 /* Return: true if @iommu is an SMMU driver instance.  Context: any. */
