@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dev-priv.h"
+#include "dev/dev-priv.h"
 
 /* ---------------------------------------------------------------- machine */
 

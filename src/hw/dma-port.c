@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "dma-port.h"
+#include "hw/dma-port.h"
 #include "mem/phys-mem.h"
 #include <softiommu/iommu.h>
 

@@ -11,8 +11,8 @@
 #ifndef SIO_HW_DMA_PORT_H
 #define SIO_HW_DMA_PORT_H
 
-#include "../base/base.h"
-#include "../dev/device.h"
+#include "base/base.h"
+#include "dev/device.h"
 #include <softiommu/dma.h>
 
 /**

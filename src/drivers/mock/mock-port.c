@@ -6,8 +6,8 @@
  * removed at release_device.
  * Kernel counterpart: none (drivers/iommu/iommufd/selftest.c has no DMA).
  */
-#include "mock-priv.h"
-#include "../../hw/dma-port.h"
+#include "drivers/mock/mock-priv.h"
+#include "hw/dma-port.h"
 
 /* Log the fault and report it to the domain's handler, as hardware would. */
 static int mock_port_fault(struct sio_device *dev, struct iommu_domain *d,

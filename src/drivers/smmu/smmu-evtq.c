@@ -6,7 +6,7 @@
  * Kernel counterpart: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c
  * (arm_smmu_evtq_thread, arm_smmu_handle_evt, arm_smmu_dump_event)
  */
-#include "smmu-priv.h"
+#include "drivers/smmu/smmu-priv.h"
 
 /* How long the thread sleeps when nothing wakes it (a safety net). */
 #define SMMU_EVTQ_IDLE_MS	1000

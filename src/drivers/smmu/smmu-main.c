@@ -8,8 +8,8 @@
  */
 #include <string.h>
 
-#include "smmu-priv.h"
-#include "../../hw/dma-port.h"
+#include "drivers/smmu/smmu-priv.h"
+#include "hw/dma-port.h"
 
 /* A linear stream table larger than this is not worth its memory here. */
 #define SMMU_STRTAB_MAX_LOG2	16

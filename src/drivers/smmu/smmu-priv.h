@@ -7,9 +7,9 @@
 #ifndef SIO_DRIVERS_SMMU_SMMU_PRIV_H
 #define SIO_DRIVERS_SMMU_SMMU_PRIV_H
 
-#include "smmu.h"
-#include "../../dev/device.h"
-#include "../../pgtable/io-pgtable.h"
+#include "drivers/smmu/smmu.h"
+#include "dev/device.h"
+#include "pgtable/io-pgtable.h"
 
 #ifndef SZ_4K
 #define SZ_4K		0x1000UL
