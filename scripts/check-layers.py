@@ -11,13 +11,18 @@ point at the same layer or a lower one.  Also checked:
   - the IOMMU core never includes a driver header;
   - <module>-priv.h is included only from its own directory;
   - no two files under src/, include/, tools/, bench/, tests/ share a name
-    (meson.build excepted).
+    (meson.build excepted);
+  - one include style in src/: a project header by its path from src/
+    ("base/base.h", never "../base/base.h" or "base.h"), a public header
+    as <softiommu/x.h>.
 
-Usage: check-layers.py [--root DIR] [--allow FILE:HEADER]...
+Usage: check-layers.py [--root DIR] [--allow FILE:HEADER]... [--fix-style]
 FILE is a path from the root (src/hw/dma-port.c), HEADER the text between
 the quotes or brackets (softiommu/iommu.h): a known, temporary exception.
 Prints one line per error, "file:line: <layer> includes <layer> (<header>)"
-for a layering error; exits 1 if there was any.
+for a layering error; exits 1 if there was any.  --fix-style first rewrites,
+in place, the #include lines of src/, bench/, tools/ and tests/ that name a
+file under src/ or include/ into that style (after a merge, say).
 """
 import argparse
 import os
@@ -59,7 +64,12 @@ FORBIDDEN = {
 
 SCANNED = ("src", "include")
 NAMES_UNIQUE_IN = ("src", "include", "tools", "bench", "tests")
+STYLED = ("src", "bench", "tools", "tests")
+# Extra -I directories of some targets (tests/meson.build, bench/).
+EXTRA_INCLUDE_DIRS = {"tests": ["tests/harness"], "bench": ["bench"],
+                      "tools": ["bench"]}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+QUOTED_RE = re.compile(r'^(\s*#\s*include\s*)"([^"]+)"(.*)$')
 
 
 def layer_of(path):
@@ -78,8 +88,10 @@ def rank(layer):
 
 def resolve(root, includer, header):
     """Path from the root of a quoted include, the way the build finds it:
-    the includer's directory, then include/ and src/."""
-    for base in (os.path.dirname(includer), "include", "src"):
+    the includer's directory, then include/ and src/ (and a few targets'
+    own directories)."""
+    extra = EXTRA_INCLUDE_DIRS.get(includer.split("/", 1)[0], [])
+    for base in [os.path.dirname(includer), "include", "src"] + extra:
         cand = os.path.normpath(os.path.join(base, header))
         if os.path.isfile(os.path.join(root, cand)):
             return cand
@@ -157,7 +169,46 @@ def check_file(root, path, allow, errors):
             if target is None:
                 errors.append(f"{path}:{lineno}: {header}: not found")
                 continue
+            if path.startswith("src/"):
+                want = styled(target)
+                if want and want != '"%s"' % header:
+                    errors.append(f"{path}:{lineno}: include \"{header}\" "
+                                  f"as {want} (--fix-style)")
         check_edge(path, lineno, header, target, allow, errors)
+
+
+def styled(target):
+    """How a header at @target (a path from the root) is included, or None
+    for a header outside src/ and include/."""
+    if target.startswith("src/"):
+        return '"%s"' % target[len("src/"):]
+    if target.startswith("include/"):
+        return "<%s>" % target[len("include/"):]
+    return None
+
+
+def fix_style(root):
+    """Rewrite quoted includes of src/ and include/ headers in place."""
+    for top in STYLED:
+        for path in source_files(root, top):
+            if not path.endswith((".c", ".h")):
+                continue
+            full = os.path.join(root, path)
+            with open(full, encoding="utf-8") as f:
+                text = f.read()
+            out = []
+            for line in text.split("\n"):
+                m = QUOTED_RE.match(line)
+                target = m and resolve(root, path, m.group(2))
+                want = target and styled(target)
+                if want:
+                    line = m.group(1) + want + m.group(3)
+                out.append(line)
+            new = "\n".join(out)
+            if new != text:
+                with open(full, "w", encoding="utf-8") as f:
+                    f.write(new)
+                print(f"{path}: include style fixed", file=sys.stderr)
 
 
 def source_files(root, top):
@@ -189,7 +240,11 @@ def main():
     ap.add_argument("--allow", action="append", default=[],
                     metavar="FILE:HEADER",
                     help="a known upward include to tolerate (repeatable)")
+    ap.add_argument("--fix-style", action="store_true",
+                    help="rewrite #include lines into the house style first")
     args = ap.parse_args()
+    if args.fix_style:
+        fix_style(args.root)
 
     allow = {}
     for a in args.allow:
