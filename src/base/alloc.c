@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "bug.h"
-#include "list.h"
-#include "log.h"
+#include "base/alloc.h"
+#include "base/bug.h"
+#include "base/list.h"
+#include "base/log.h"
 
 #define ALLOC_MAGIC_LIVE	0x51de5afe0a110c8dULL
 #define ALLOC_MAGIC_FREED	0xdeadf4eedeadf4eeULL

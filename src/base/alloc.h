@@ -8,7 +8,7 @@
 #ifndef SIO_BASE_ALLOC_H
 #define SIO_BASE_ALLOC_H
 
-#include "types.h"
+#include "base/types.h"
 
 /**
  * sio_kmalloc() - allocate @size bytes

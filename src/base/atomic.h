@@ -8,7 +8,7 @@
 #define SIO_BASE_ATOMIC_H
 
 #include <stdatomic.h>
-#include "types.h"
+#include "base/types.h"
 
 typedef struct {
 	_Atomic int counter;

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bug.h"
-#include "log.h"
+#include "base/bug.h"
+#include "base/log.h"
 
 #define WARN_TRACE_FRAMES 12
 

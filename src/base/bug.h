@@ -7,7 +7,7 @@
 #ifndef SIO_BASE_BUG_H
 #define SIO_BASE_BUG_H
 
-#include "types.h"
+#include "base/types.h"
 
 /* One per WARN call site; zero-initialised static storage. */
 struct sio_warn_site {

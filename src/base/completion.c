@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <time.h>
 
-#include "completion.h"
+#include "base/completion.h"
 
 void init_completion(struct completion *x)
 {

@@ -7,7 +7,7 @@
 #define SIO_BASE_COMPLETION_H
 
 #include <pthread.h>
-#include "types.h"
+#include "base/types.h"
 
 struct completion {
 	pthread_mutex_t lock;

@@ -9,7 +9,7 @@
 #define SIO_BASE_ERR_H
 
 #include <errno.h>
-#include "types.h"
+#include "base/types.h"
 
 /* Kernel-internal errno values that libc does not define. */
 #define ERESTARTSYS	512

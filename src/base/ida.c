@@ -6,9 +6,9 @@
  */
 #include <string.h>
 
-#include "alloc.h"
-#include "err.h"
-#include "ida.h"
+#include "base/alloc.h"
+#include "base/err.h"
+#include "base/ida.h"
 
 #define BITS_PER_LONG 64
 

@@ -6,7 +6,7 @@
 #ifndef SIO_BASE_IDA_H
 #define SIO_BASE_IDA_H
 
-#include "mutex.h"
+#include "base/mutex.h"
 
 struct ida {
 	struct mutex lock;	/* protects everything below */

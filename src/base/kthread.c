@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "alloc.h"
-#include "err.h"
-#include "kthread.h"
-#include "rcu.h"
+#include "base/alloc.h"
+#include "base/err.h"
+#include "base/kthread.h"
+#include "base/rcu.h"
 
 struct sio_kthread {
 	pthread_t tid;

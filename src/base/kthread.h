@@ -6,7 +6,7 @@
 #ifndef SIO_BASE_KTHREAD_H
 #define SIO_BASE_KTHREAD_H
 
-#include "types.h"
+#include "base/types.h"
 
 struct sio_kthread;
 

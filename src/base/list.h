@@ -6,7 +6,7 @@
 #ifndef SIO_BASE_LIST_H
 #define SIO_BASE_LIST_H
 
-#include "types.h"
+#include "base/types.h"
 
 struct list_head {
 	struct list_head *next, *prev;

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bug.h"
-#include "lockdep.h"
-#include "log.h"
+#include "base/bug.h"
+#include "base/lockdep.h"
+#include "base/log.h"
 
 #define LOCKDEP_MAX_CLASSES	1024
 #define LOCKDEP_WORDS		(LOCKDEP_MAX_CLASSES / 64)

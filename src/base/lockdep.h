@@ -8,7 +8,7 @@
 #ifndef SIO_BASE_LOCKDEP_H
 #define SIO_BASE_LOCKDEP_H
 
-#include "types.h"
+#include "base/types.h"
 
 /* One static key per lock-init call site; its address identifies the class. */
 struct lock_class_key {

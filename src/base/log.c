@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
+#include "base/log.h"
 
 #define LOG_LINES	4096
 #define LOG_LINE_SIZE	256

@@ -8,7 +8,7 @@
 #define SIO_BASE_LOG_H
 
 #include <stdio.h>
-#include "types.h"
+#include "base/types.h"
 
 enum sio_loglevel {
 	SIO_LOGLEVEL_ERR = 3,

@@ -6,7 +6,7 @@
  */
 #include <pthread.h>
 
-#include "mutex.h"
+#include "base/mutex.h"
 
 void __mutex_init(struct mutex *m, const char *name,
 		  const struct lock_class_key *key)

@@ -9,8 +9,8 @@
 #define SIO_BASE_MUTEX_H
 
 #include <pthread.h>
-#include "bug.h"
-#include "lockdep.h"
+#include "base/bug.h"
+#include "base/lockdep.h"
 
 struct mutex {
 	pthread_mutex_t lock;

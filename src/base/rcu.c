@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "alloc.h"
-#include "bug.h"
-#include "log.h"
-#include "rcu.h"
+#include "base/alloc.h"
+#include "base/bug.h"
+#include "base/log.h"
+#include "base/rcu.h"
 
 __thread int sio_rcu_registered;
 __thread int sio_rcu_nesting;

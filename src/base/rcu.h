@@ -17,7 +17,7 @@
 #include <urcu/urcu-memb.h>
 #include <urcu/pointer.h>
 #include <urcu/call-rcu.h>
-#include "types.h"
+#include "base/types.h"
 
 /*
  * liburcu's unqualified names are macros or functions with other meanings

@@ -4,9 +4,9 @@
  * count at REFCOUNT_SATURATED so that a use-after-free becomes a leak.
  * Kernel counterpart: lib/refcount.c
  */
-#include "bug.h"
-#include "mutex.h"
-#include "refcount.h"
+#include "base/bug.h"
+#include "base/mutex.h"
+#include "base/refcount.h"
 
 enum refcount_saturation {
 	REFCOUNT_ADD_OVF,

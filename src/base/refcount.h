@@ -8,7 +8,7 @@
 #ifndef SIO_BASE_REFCOUNT_H
 #define SIO_BASE_REFCOUNT_H
 
-#include "atomic.h"
+#include "base/atomic.h"
 
 typedef struct {
 	atomic_t refs;

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "alloc.h"
-#include "bug.h"
-#include "err.h"
-#include "lockdep.h"
-#include "rcu.h"
-#include "workqueue.h"
+#include "base/alloc.h"
+#include "base/bug.h"
+#include "base/err.h"
+#include "base/lockdep.h"
+#include "base/rcu.h"
+#include "base/workqueue.h"
 
 #define WQ_DEFAULT_ACTIVE	2
 #define WQ_NAME_KEYS		256

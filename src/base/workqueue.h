@@ -8,8 +8,8 @@
 #ifndef SIO_BASE_WORKQUEUE_H
 #define SIO_BASE_WORKQUEUE_H
 
-#include "atomic.h"
-#include "list.h"
+#include "base/atomic.h"
+#include "base/list.h"
 
 struct work_struct;
 struct workqueue_struct;

@@ -7,10 +7,10 @@
  * touching the tree, so an allocation failure changes nothing.
  * Kernel counterpart: lib/xarray.c
  */
-#include "alloc.h"
-#include "bug.h"
-#include "rcu.h"
-#include "xarray.h"
+#include "base/alloc.h"
+#include "base/bug.h"
+#include "base/rcu.h"
+#include "base/xarray.h"
 
 #define XA_CHUNK_SHIFT	6
 #define XA_CHUNK_SIZE	(1U << XA_CHUNK_SHIFT)

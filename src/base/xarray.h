@@ -11,8 +11,8 @@
 #ifndef SIO_BASE_XARRAY_H
 #define SIO_BASE_XARRAY_H
 
-#include "err.h"
-#include "mutex.h"
+#include "base/err.h"
+#include "base/mutex.h"
 
 struct xa_node;
 

@@ -7,7 +7,7 @@
 #ifndef SIO_BUS_PRIV_H
 #define SIO_BUS_PRIV_H
 
-#include "bus.h"
+#include "bus/bus.h"
 
 int sio_bus_dma_configure(struct sio_device *dev);
 void sio_bus_dma_cleanup(struct sio_device *dev);

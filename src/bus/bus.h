@@ -8,7 +8,7 @@
 #ifndef SIO_BUS_BUS_H
 #define SIO_BUS_BUS_H
 
-#include "../dev/device.h"
+#include "dev/device.h"
 
 extern const struct sio_bus_type sio_pci_bus_type;
 extern const struct sio_bus_type sio_platform_bus_type;

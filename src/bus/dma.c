@@ -8,8 +8,8 @@
  */
 #include <softiommu/iommu.h>
 
-#include "bus-priv.h"
-#include "../core/fw.h"
+#include "bus/bus-priv.h"
+#include "core/fw.h"
 
 /**
  * sio_bus_dma_configure() - a bus dma_configure

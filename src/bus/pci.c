@@ -4,7 +4,7 @@
  * which forces a strict DMA default domain.
  * Kernel counterpart: drivers/pci/pci-driver.c (pci_bus_type)
  */
-#include "bus-priv.h"
+#include "bus/bus-priv.h"
 
 const struct sio_bus_type sio_pci_bus_type = {
 	.name = "pci",

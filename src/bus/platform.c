@@ -3,7 +3,7 @@
  * The platform bus type.
  * Kernel counterpart: drivers/base/platform.c (platform_bus_type)
  */
-#include "bus-priv.h"
+#include "bus/bus-priv.h"
 
 const struct sio_bus_type sio_platform_bus_type = {
 	.name = "platform",

@@ -6,7 +6,7 @@
  * Kernel counterpart: drivers/iommu/iommu.c (__iommu_group_set_domain_internal,
  * iommu_attach_device, iommu_attach_group_handle, pci_dev_reset_iommu_*)
  */
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 static int __iommu_attach_device(struct iommu_domain *domain,
 				 struct sio_device *dev,

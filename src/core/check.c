@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 struct check_ctx {
 	struct iommu_group *group;

@@ -7,9 +7,9 @@
 #ifndef SIO_CORE_PRIV_H
 #define SIO_CORE_PRIV_H
 
-#include "../base/base.h"
-#include "../dev/device.h"
-#include "../dev/sysfs.h"
+#include "base/base.h"
+#include "dev/device.h"
+#include "dev/sysfs.h"
 #include <softiommu/iommu.h>
 #include <softiommu/iommu-driver.h>
 

@@ -6,7 +6,7 @@
  * Kernel counterpart: drivers/iommu/iommu.c (iommu_get_default_domain_type,
  * iommu_group_alloc_default_domain, iommu_setup_default_domain)
  */
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 const char *iommu_domain_type_name(unsigned int type)
 {

@@ -6,7 +6,7 @@
  * Kernel counterpart: drivers/iommu/iommu.c (__iommu_paging_domain_alloc_flags,
  * iommu_domain_init, iommu_domain_free, iommu_domain_alloc ≤ v6.12)
  */
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 /**
  * iommu_domain_init() - the core's part of a new domain: type, owner, ops

@@ -7,7 +7,7 @@
 #ifndef SIO_CORE_FW_H
 #define SIO_CORE_FW_H
 
-#include "../dev/device.h"
+#include "dev/device.h"
 
 /**
  * sio_fw_dma_configure() - run the firmware DMA configuration of @dev

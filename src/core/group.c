@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 /* Machine being probed on this thread, for iommu_group_alloc(). */
 __thread struct sio_machine *iommu_group_alloc_ctx;

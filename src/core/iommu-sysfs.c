@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 /* Does @buf (as written, maybe newline-terminated) equal @s? */
 static bool sysfs_streq(const char *buf, const char *s)

@@ -5,7 +5,7 @@
  * Kernel counterpart: drivers/iommu/iommu.c (iommu_map, __iommu_unmap,
  * iommu_pgsize, iommu_iova_to_phys, report_iommu_fault), include/linux/iommu.h
  */
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 /*
  * iommu_pgsize() - the largest page size usable at @iova/@paddr for @size

@@ -5,7 +5,7 @@
  * Kernel counterpart: drivers/iommu/iommu.c (iommu_device_use_default_domain,
  * iommu_group_claim_dma_owner, iommu_device_claim_dma_owner, ...)
  */
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 static void dev_sync_use_flag(struct sio_device *dev)
 {

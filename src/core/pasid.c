@@ -8,7 +8,7 @@
  */
 #include <pthread.h>
 
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 static struct iommu_domain *pasid_entry_domain(void *entry)
 {

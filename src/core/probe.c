@@ -5,8 +5,8 @@
  * Kernel counterpart: drivers/iommu/iommu.c (iommu_init_device,
  * __iommu_probe_device, bus_iommu_probe, iommu_release_device)
  */
-#include "core-priv.h"
-#include "fw.h"
+#include "core/core-priv.h"
+#include "core/fw.h"
 
 /*
  * dev_has_fwspec() - has the IOMMU seen @dev's firmware description?

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "core-priv.h"
+#include "core/core-priv.h"
 
 void iommu_resv_list_init(struct iommu_resv_list *list)
 {

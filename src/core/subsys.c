@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "core-priv.h"
-#include "fw.h"
+#include "core/core-priv.h"
+#include "core/fw.h"
 
 /**
  * iommu_subsys_init() - create the IOMMU core state of @m

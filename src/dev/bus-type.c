@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "dev-priv.h"
+#include "dev/dev-priv.h"
 
 /* -------------------------------------------------------------- iteration */
 

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "dev-priv.h"
+#include "dev/dev-priv.h"
 
 /*
  * Locking: every bind and unbind runs under the device lock; the paths

@@ -6,7 +6,7 @@
 #ifndef SIO_DEV_PRIV_H
 #define SIO_DEV_PRIV_H
 
-#include "device.h"
+#include "dev/device.h"
 
 /*
  * Lock order of the device model, outermost first (see also the kernel-doc

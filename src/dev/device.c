@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dev-priv.h"
-#include "dma-link.h"
+#include "dev/dev-priv.h"
+#include "dev/dma-link.h"
 
 /* ---------------------------------------------------------------- machine */
 

@@ -7,8 +7,8 @@
 #ifndef SIO_DEV_DEVICE_H
 #define SIO_DEV_DEVICE_H
 
-#include "../base/base.h"
-#include "sysfs.h"
+#include "base/base.h"
+#include "dev/sysfs.h"
 
 struct sio_machine;
 struct sio_bus;

@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "sysfs.h"
+#include "dev/sysfs.h"
 
 #define SYSFS_NAME_MAX		255
 #define SYSFS_MAX_ACTIVE_NEST	8

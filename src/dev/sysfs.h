@@ -9,7 +9,7 @@
 #ifndef SIO_DEV_SYSFS_H
 #define SIO_DEV_SYSFS_H
 
-#include "../base/base.h"
+#include "base/base.h"
 
 struct sio_sysfs;		/* one tree per machine */
 struct sio_sysfs_node;

@@ -8,11 +8,11 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "dma-mapping.h"
-#include "dma-iommu.h"
-#include "dma-priv.h"
-#include "iova.h"
-#include "fq.h"
+#include "dma/dma-mapping.h"
+#include "dma/dma-iommu.h"
+#include "dma/dma-priv.h"
+#include "dma/iova.h"
+#include "dma/fq.h"
 #include "mem/phys-mem.h"
 #include "dev/dma-link.h"
 #include <softiommu/iommu.h>

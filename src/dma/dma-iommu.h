@@ -8,7 +8,7 @@
 #ifndef SIO_DMA_DMA_IOMMU_H
 #define SIO_DMA_DMA_IOMMU_H
 
-#include "../base/base.h"
+#include "base/base.h"
 #include <softiommu/iommu-driver.h>
 
 /**

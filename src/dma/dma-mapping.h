@@ -8,8 +8,8 @@
 #ifndef SIO_DMA_DMA_MAPPING_H
 #define SIO_DMA_DMA_MAPPING_H
 
-#include "../base/base.h"
-#include "../dev/device.h"
+#include "base/base.h"
+#include "dev/device.h"
 #include <softiommu/dma.h>
 
 enum dma_data_direction {

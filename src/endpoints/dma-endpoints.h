@@ -8,8 +8,8 @@
 #ifndef SIO_ENDPOINTS_DMA_ENDPOINTS_H
 #define SIO_ENDPOINTS_DMA_ENDPOINTS_H
 
-#include "../base/base.h"
-#include "../dev/device.h"
+#include "base/base.h"
+#include "dev/device.h"
 
 #define SIO_NIC_RING_DEFAULT 64
 #define SIO_NIC_RING_MAX     4096

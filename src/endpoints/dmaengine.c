@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "dma-endpoints.h"
+#include "endpoints/dma-endpoints.h"
 #include <softiommu/dma.h>
 
 #define DMAENGINE_CHUNK 4096

@@ -8,7 +8,7 @@
 #ifndef SIO_ENDPOINTS_ENDPOINTS_H
 #define SIO_ENDPOINTS_ENDPOINTS_H
 
-#include "../dev/device.h"
+#include "dev/device.h"
 
 /**
  * struct sio_nic_driver_cfg - per driver instance; sio_driver.owner_data

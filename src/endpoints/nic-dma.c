@@ -9,8 +9,8 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "dma-endpoints.h"
-#include "../dma/dma-mapping.h"
+#include "endpoints/dma-endpoints.h"
+#include "dma/dma-mapping.h"
 #include "mem/phys-mem.h"
 #include <softiommu/dma.h>
 

@@ -5,8 +5,8 @@
  * DMA rings and mapped rx buffers through the DMA API (nic-dma.c).
  * Kernel counterpart: drivers/net/ethernet/intel/e1000e/netdev.c (probe shape)
  */
-#include "endpoints.h"
-#include "dma-endpoints.h"
+#include "endpoints/endpoints.h"
+#include "endpoints/dma-endpoints.h"
 #include <softiommu/iommu.h>
 
 /* Per bound device. */

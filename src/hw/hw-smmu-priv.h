@@ -2,9 +2,10 @@
 /*
  * Internals of the software SMMU model shared by hw-smmu.c (registers,
  * IRQs), hw-smmu-queue.c (queues), hw-smmu-iotlb.c (IOTLB + configuration
- * cache), hw-smmu-walk.c (walker) and hw-smmu-translate.c (the transaction
- * path).  Names: sio_hw_smmu_* here and in the public hw-smmu.h, hw_smmu_*
- * for what one file keeps to itself; smmu_* belongs to the driver.
+ * cache), hw-smmu-decode.c (STE/CD fetch and decode), hw-smmu-walk.c
+ * (walker) and hw-smmu-translate.c (the transaction path).  Names:
+ * sio_hw_smmu_* here and in hw-smmu.h, hw_smmu_* for what one file keeps
+ * to itself; smmu_* belongs to the driver.
  * Kernel counterpart: none (hardware)
  */
 #ifndef SIO_HW_HW_SMMU_PRIV_H
@@ -187,35 +188,6 @@ struct sio_hw_smmu_cfg_cache {
 /* ------------------------------------------------------ decoded structures */
 
 struct sio_hw_smmu_tls;
-
-/* A validated STE. */
-struct sio_hw_smmu_ste {
-	u64 w[4];
-	unsigned int config;		/* SIO_SMMU_STE0_CONFIG_* */
-	u64 s1ctxptr;
-	unsigned int s1cdmax;
-	unsigned int s1dss;
-	bool s1stalld;
-	bool pri;
-	u16 vmid;
-	/* stage 2, valid for S2_TRANS and NESTED */
-	struct arm_lpae_geom s2;
-	u64 s2ttb;
-	bool s2affd;
-	bool s2r;
-};
-
-/* A validated CD. */
-struct sio_hw_smmu_cd {
-	u64 w[2];
-	struct arm_lpae_geom s1;
-	u64 ttb;
-	u16 asid;
-	bool epd0;
-	bool affd;
-	bool stall;
-	bool record;
-};
 
 /**
  * struct sio_hw_smmu_stream_cfg - a stream's resolved configuration
@@ -443,6 +415,18 @@ static inline u64 sio_hw_smmu_cfg_key(bool cd, u32 sid, u32 ssid)
 	return SIO_HW_SMMU_CFG_KEY_VALID | (cd ? SIO_HW_SMMU_CFG_KEY_CD : 0) |
 	       ((u64)(sid & 0xffffff) << 20) | (ssid & 0xfffff);
 }
+
+/* hw-smmu-decode.c */
+u8 sio_hw_smmu_ste_pa(struct sio_hw_smmu *smmu, u32 sid, u64 *pa);
+u8 sio_hw_smmu_fetch_ste(struct sio_hw_smmu *smmu, u64 pa, u64 w[4]);
+int sio_hw_smmu_fetch_cd(struct sio_hw_smmu *smmu,
+			 const struct sio_hw_smmu_ste *ste, u32 ssid, u64 w[2],
+			 struct sio_hw_smmu_fault *f);
+u8 sio_hw_smmu_decode_ste(struct sio_hw_smmu *smmu, const u64 *w,
+			  struct sio_hw_smmu_ste *ste);
+u8 sio_hw_smmu_decode_cd(struct sio_hw_smmu *smmu, const u64 *w,
+			 const struct sio_hw_smmu_ste *ste,
+			 struct sio_hw_smmu_cd *cd);
 
 /* hw-smmu-walk.c */
 int sio_hw_smmu_walk_s2(struct sio_hw_smmu *smmu,

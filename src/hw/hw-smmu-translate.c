@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Software SMMU transaction path: stream table entry -> context descriptor
- * -> IOTLB -> walk, with fault reporting (events, page requests, stalls)
- * and the IOTLB coherency checker.
+ * (through the configuration cache; decoded by hw-smmu-decode.c) -> IOTLB
+ * -> walk, with fault reporting (events, page requests, stalls) and the
+ * IOTLB coherency checker.
  * Kernel counterpart: none (hardware)
  */
 #include <string.h>
@@ -19,168 +20,23 @@ struct hw_smmu_txn {
 	struct sio_hw_smmu_stream_cfg *sc; /* the stream's configuration */
 };
 
-/* ------------------------------------------------------- STE / CD decode */
-
-static int hw_smmu_granule_ok(struct sio_hw_smmu *smmu, unsigned int gs)
-{
-	switch (gs) {
-	case 12:
-		return smmu->cfg.granules & SIO_HW_SMMU_GRAN_4K;
-	case 14:
-		return smmu->cfg.granules & SIO_HW_SMMU_GRAN_16K;
-	case 16:
-		return smmu->cfg.granules & SIO_HW_SMMU_GRAN_64K;
-	}
-	return 0;
-}
-
-/* Validate STE words.  Return: 0 or SIO_SMMU_EVT_C_BAD_STE. */
-static u8 hw_smmu_decode_ste(struct sio_hw_smmu *smmu, const u64 *w,
-			     struct sio_hw_smmu_ste *ste)
-{
-	const u8 bad = SIO_SMMU_EVT_C_BAD_STE;
-	bool s1 = false, s2 = false;
-	unsigned int ps_bits;
-	int gs, lvl;
-
-	memset(ste, 0, sizeof(*ste));
-	memcpy(ste->w, w, sizeof(ste->w));
-	if (!(w[0] & SIO_SMMU_STE0_V))
-		return bad;
-	ste->config = SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_CONFIG, w[0]);
-	switch (ste->config) {
-	case SIO_SMMU_STE0_CONFIG_ABORT:
-	case SIO_SMMU_STE0_CONFIG_BYPASS:
-		break;
-	case SIO_SMMU_STE0_CONFIG_S1_TRANS:
-		if (!smmu->cfg.stage1)
-			return bad;
-		s1 = true;
-		break;
-	case SIO_SMMU_STE0_CONFIG_S2_TRANS:
-		if (!smmu->cfg.stage2)
-			return bad;
-		s2 = true;
-		break;
-	case SIO_SMMU_STE0_CONFIG_NESTED:
-		if (!smmu->cfg.nesting)
-			return bad;
-		s1 = s2 = true;
-		break;
-	default:
-		return bad;
-	}
-	ste->pri = w[1] & SIO_SMMU_STE1_PRI;
-	if (ste->pri && !smmu->cfg.pri)
-		return bad;
-	if (smmu->cfg.stage2)
-		ste->vmid = SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2VMID, w[2]);
-
-	if (s1) {
-		if (SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_S1FMT, w[0]))
-			return bad;
-		ste->s1ctxptr = w[0] & SIO_SMMU_STE0_S1CTXPTR;
-		ste->s1cdmax = SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_S1CDMAX, w[0]);
-		ste->s1dss = SIO_SMMU_FIELD_GET(SIO_SMMU_STE1_S1DSS, w[1]);
-		ste->s1stalld = w[1] & SIO_SMMU_STE1_S1STALLD;
-		if (ste->s1cdmax > smmu->cfg.ssid_bits || ste->s1dss > 2)
-			return bad;
-	}
-	if (s2) {
-		gs = arm_lpae_tg_to_granule(SIO_SMMU_FIELD_GET(
-				SIO_SMMU_STE2_S2TG, w[2]));
-		if (gs < 0 || !hw_smmu_granule_ok(smmu, gs))
-			return bad;
-		ps_bits = sio_smmu_ps_to_bits(SIO_SMMU_FIELD_GET(
-				SIO_SMMU_STE2_S2PS, w[2]));
-		if (!ps_bits)
-			return bad;
-		/* A PS above the implemented OAS behaves as the OAS. */
-		ps_bits = min(ps_bits, smmu->oas);
-		lvl = arm_lpae_s2_sl0_to_level(gs, SIO_SMMU_FIELD_GET(
-				SIO_SMMU_STE2_S2SL0, w[2]));
-		if (lvl < 0)
-			return bad;
-		if (64 - SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2T0SZ, w[2]) >
-		    smmu->ias)
-			return bad;
-		if (arm_lpae_geom_init(&ste->s2, gs,
-				       64 - SIO_SMMU_FIELD_GET(
-					       SIO_SMMU_STE2_S2T0SZ, w[2]),
-				       ps_bits, lvl))
-			return bad;
-		ste->s2ttb = w[3] & SIO_SMMU_STE3_S2TTB;
-		ste->s2affd = w[2] & SIO_SMMU_STE2_S2AFFD;
-		ste->s2r = w[2] & SIO_SMMU_STE2_S2R;
-	}
-	return 0;
-}
-
-/* Validate CD words.  Return: 0 or SIO_SMMU_EVT_C_BAD_CD. */
-static u8 hw_smmu_decode_cd(struct sio_hw_smmu *smmu, const u64 *w,
-			    const struct sio_hw_smmu_ste *ste,
-			    struct sio_hw_smmu_cd *cd)
-{
-	const u8 bad = SIO_SMMU_EVT_C_BAD_CD;
-	unsigned int ias, ps_bits;
-	int gs;
-
-	memset(cd, 0, sizeof(*cd));
-	cd->w[0] = w[0];
-	cd->w[1] = w[1];
-	if (!(w[0] & SIO_SMMU_CD0_V))
-		return bad;
-	gs = arm_lpae_tg_to_granule(SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_TG0, w[0]));
-	if (gs < 0 || !hw_smmu_granule_ok(smmu, gs))
-		return bad;
-	ias = 64 - SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_T0SZ, w[0]);
-	if (ias > smmu->ias)
-		return bad;
-	ps_bits = sio_smmu_ps_to_bits(SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_IPS,
-							 w[0]));
-	if (!ps_bits)
-		return bad;
-	ps_bits = min(ps_bits, smmu->oas);
-	if (arm_lpae_geom_init(&cd->s1, gs, ias, ps_bits,
-			       4 - arm_lpae_levels(gs, ias)) ||
-	    arm_lpae_geom_concat(&cd->s1) != 1)
-		return bad;
-	cd->stall = w[0] & SIO_SMMU_CD0_S;
-	if (cd->stall && (!smmu->cfg.stall || ste->s1stalld))
-		return bad;
-	cd->ttb = w[1] & SIO_SMMU_CD1_TTB0;
-	cd->asid = SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_ASID, w[0]);
-	cd->epd0 = w[0] & SIO_SMMU_CD0_EPD0;
-	cd->affd = w[0] & SIO_SMMU_CD0_AFFD;
-	cd->record = w[0] & SIO_SMMU_CD0_R;
-	return 0;
-}
-
 /* Fetch (or find cached) and validate the STE.  Return: 0 or an event. */
 static u8 hw_smmu_get_ste(struct sio_hw_smmu *smmu, u32 sid,
 			  struct sio_hw_smmu_ste *ste)
 {
-	u32 cfg = atomic_load(&smmu->strtab_cfg);
-	u64 base = atomic_load(&smmu->strtab_base);
-	u64 key = sio_hw_smmu_cfg_key(false, sid, 0), w[4], epoch;
-	unsigned int log2 = SIO_SMMU_FIELD_GET(SIO_SMMU_STRTAB_CFG_LOG2SIZE,
-					       cfg);
+	u64 key = sio_hw_smmu_cfg_key(false, sid, 0), w[4], epoch, pa;
 	u8 ev;
-	int i;
 
-	if (SIO_SMMU_FIELD_GET(SIO_SMMU_STRTAB_CFG_FMT, cfg) !=
-	    SIO_SMMU_STRTAB_CFG_FMT_LINEAR ||
-	    (u64)sid >> min(log2, smmu->cfg.sid_bits))
-		return SIO_SMMU_EVT_C_BAD_STREAMID;
+	ev = sio_hw_smmu_ste_pa(smmu, sid, &pa);
+	if (ev)
+		return ev;
 	if (sio_hw_smmu_cfg_lookup(smmu, key, w, 4))
-		return hw_smmu_decode_ste(smmu, w, ste);
+		return sio_hw_smmu_decode_ste(smmu, w, ste);
 	epoch = sio_hw_smmu_cfg_epoch(smmu);
-	for (i = 0; i < 4; i++)
-		if (sio_phys_try_read64(smmu->mem, base +
-					(u64)sid * SIO_SMMU_STE_SIZE + 8 * i,
-					&w[i]))
-			return SIO_SMMU_EVT_F_STE_FETCH;
-	ev = hw_smmu_decode_ste(smmu, w, ste);
+	ev = sio_hw_smmu_fetch_ste(smmu, pa, w);
+	if (ev)
+		return ev;
+	ev = sio_hw_smmu_decode_ste(smmu, w, ste);
 	if (!ev)
 		sio_hw_smmu_cfg_fill(smmu, key, epoch, w, 4);
 	return ev;
@@ -191,29 +47,16 @@ static int hw_smmu_get_cd(struct sio_hw_smmu *smmu, struct hw_smmu_txn *t,
 			  u32 ssid, struct sio_hw_smmu_fault *f)
 {
 	u64 key = sio_hw_smmu_cfg_key(true, t->sid, ssid), w[2], epoch;
-	u64 addr = t->sc->ste.s1ctxptr + (u64)ssid * SIO_SMMU_CD_SIZE;
-	bool nested = t->sc->ste.config == SIO_SMMU_STE0_CONFIG_NESTED;
-	int i, ret;
 
 	if (sio_hw_smmu_cfg_lookup(smmu, key, w, 2)) {
-		f->event = hw_smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
+		f->event = sio_hw_smmu_decode_cd(smmu, w, &t->sc->ste,
+						 &t->sc->cd);
 		return f->event ? -EFAULT : 0;
 	}
 	epoch = sio_hw_smmu_cfg_epoch(smmu);
-	for (i = 0; i < 2; i++) {
-		if (nested)
-			ret = sio_hw_smmu_s2_fetch64(
-				smmu, &t->sc->ste, addr + 8 * i,
-				SIO_SMMU_EVT_CLASS_CD, &w[i], f);
-		else
-			ret = sio_phys_try_read64(smmu->mem, addr + 8 * i,
-						  &w[i]) ? -EIO : 0;
-		if (ret == -EIO)
-			f->event = SIO_SMMU_EVT_F_CD_FETCH;
-		if (ret)
-			return -EFAULT;
-	}
-	f->event = hw_smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
+	if (sio_hw_smmu_fetch_cd(smmu, &t->sc->ste, ssid, w, f))
+		return -EFAULT;
+	f->event = sio_hw_smmu_decode_cd(smmu, w, &t->sc->ste, &t->sc->cd);
 	if (f->event)
 		return -EFAULT;
 	sio_hw_smmu_cfg_fill(smmu, key, epoch, w, 2);

@@ -10,6 +10,7 @@
 
 #include "base/types.h"
 #include "mem/phys-mem.h"
+#include "pgtable/fmt/arm-lpae.h"
 #include "hw/hw-smmu-regs.h"
 
 struct sio_hw_smmu;
@@ -393,5 +394,118 @@ enum sio_hw_check_mode {
 void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on);
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,
 				enum sio_hw_check_mode mode);
+
+/**
+ * struct sio_hw_smmu_ste - a stream table entry as the model decodes it
+ * @w: the entry's words
+ * @config: STE0.Config (SIO_SMMU_STE0_CONFIG_*)
+ * @s1ctxptr: stage 1 (S1_TRANS, NESTED): CD table address (an IPA when
+ *	nested)
+ * @s1cdmax: log2 of the CDs in the table (0: one CD, no SubstreamIDs)
+ * @s1dss: what a transaction without a SubstreamID does when @s1cdmax
+ *	is not 0 (SIO_SMMU_STE1_S1DSS_*)
+ * @s1stalld: stalls disallowed for this stream
+ * @pri: page requests enabled for this stream (STE1.PRI)
+ * @vmid: STE2.S2VMID (0 without stage-2 support)
+ * @s2: stage 2 (S2_TRANS, NESTED): the walk geometry, OAS clamped to the
+ *	implemented one
+ * @s2ttb: stage-2 table base
+ * @s2affd: access-flag faults disabled at stage 2
+ * @s2r: stage-2 faults are recorded
+ */
+struct sio_hw_smmu_ste {
+	u64 w[4];
+	unsigned int config;
+	u64 s1ctxptr;
+	unsigned int s1cdmax;
+	unsigned int s1dss;
+	bool s1stalld;
+	bool pri;
+	u16 vmid;
+	struct arm_lpae_geom s2;
+	u64 s2ttb;
+	bool s2affd;
+	bool s2r;
+};
+
+/**
+ * struct sio_hw_smmu_cd - a context descriptor as the model decodes it
+ * @w: the descriptor's words
+ * @s1: the stage-1 walk geometry (OAS clamped to the implemented one)
+ * @ttb: stage-1 table base (TTB0; an IPA when the stream is nested)
+ * @asid: CD0.ASID
+ * @epd0: walks disabled (every translation faults)
+ * @affd: access-flag faults disabled
+ * @stall: faults stall the transaction (CD0.S)
+ * @record: faults are recorded (CD0.R)
+ */
+struct sio_hw_smmu_cd {
+	u64 w[2];
+	struct arm_lpae_geom s1;
+	u64 ttb;
+	u16 asid;
+	bool epd0;
+	bool affd;
+	bool stall;
+	bool record;
+};
+
+/**
+ * struct sio_hw_smmu_ste_desc - what sio_hw_smmu_describe_ste() found
+ * @sid: the StreamID asked for
+ * @pa: physical address of its STE (0 when @sid is outside the table)
+ * @valid: STE0.V
+ * @config: STE0.Config as written (also for an invalid or refused STE)
+ * @event: 0 when a transaction would use the STE, else the configuration
+ *	event it would record (SIO_SMMU_EVT_C_BAD_STREAMID, _F_STE_FETCH,
+ *	_C_BAD_STE)
+ * @ste: the decoded STE; @ste.w is set once the STE was read, the other
+ *	fields are meaningful only when @event is 0
+ */
+struct sio_hw_smmu_ste_desc {
+	u32 sid;
+	u64 pa;
+	bool valid;
+	unsigned int config;
+	u8 event;
+	struct sio_hw_smmu_ste ste;
+};
+
+/**
+ * struct sio_hw_smmu_cd_desc - what sio_hw_smmu_describe_cd() found
+ * @ssid: the SubstreamID (CD index) asked for
+ * @addr: address of the CD: a PA, or an IPA when @ipa
+ * @ipa: the stream is nested: @addr and @cd.ttb are IPAs
+ * @valid: CD0.V
+ * @event: 0 when a transaction would use the CD, else what it would get:
+ *	SIO_SMMU_EVT_C_BAD_SUBSTREAMID, _F_CD_FETCH, _C_BAD_CD, or a stage-2
+ *	fault type when @stage2
+ * @stage2: @event is a stage-2 fault on the CD fetch (nested streams)
+ * @cd: the decoded CD; @cd.w is set once the CD was read, the other fields
+ *	are meaningful only when @event is 0
+ */
+struct sio_hw_smmu_cd_desc {
+	u32 ssid;
+	u64 addr;
+	bool ipa;
+	bool valid;
+	u8 event;
+	bool stage2;
+	struct sio_hw_smmu_cd cd;
+};
+
+/*
+ * sio_hw_smmu_describe_ste(), sio_hw_smmu_describe_cd(): decode a stream's
+ * STE and one of its CDs from memory with the decoder the transaction path
+ * uses, for dumps and debuggers.  See hw-smmu-decode.c for the contracts.
+ */
+int sio_hw_smmu_describe_ste(struct sio_hw_smmu *smmu, u32 sid,
+			     struct sio_hw_smmu_ste_desc *d);
+int sio_hw_smmu_describe_cd(struct sio_hw_smmu *smmu,
+			    const struct sio_hw_smmu_ste_desc *ste, u32 ssid,
+			    struct sio_hw_smmu_cd_desc *d);
+
+/* "abort", "bypass", "stage 1", "stage 2", "nested" or "reserved". */
+const char *sio_hw_smmu_ste_config_name(unsigned int config);
 
 #endif /* SIO_HW_HW_SMMU_H */

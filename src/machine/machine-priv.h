@@ -7,8 +7,8 @@
 
 #include <softiommu/machine.h>
 #include <softiommu/iommu-driver.h>
-#include "../dev/device.h"
-#include "../endpoints/endpoints.h"
+#include "dev/device.h"
+#include "endpoints/endpoints.h"
 #include <softiommu/machine.h>
 
 struct machine_iommu_kind;

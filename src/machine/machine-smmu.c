@@ -11,8 +11,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "machine-priv.h"
-#include "../drivers/smmu/smmu.h"
+#include "machine/machine-priv.h"
+#include "drivers/smmu/smmu.h"
 
 /* snprintf that returns what it stored (never more than @size - 1). */
 static int dbgfs_emit(char *buf, size_t size, const char *fmt, ...)

@@ -6,12 +6,12 @@
  * kinds and the driver kinds are explicit tables below.
  */
 #include <string.h>
-#include "machine-priv.h"
-#include "../bus/bus.h"
-#include "../drivers/mock/mock.h"
-#include "../drivers/smmu/smmu.h"
-#include "../user/vfio.h"
-#include "../endpoints/dma-endpoints.h"
+#include "machine/machine-priv.h"
+#include "bus/bus.h"
+#include "drivers/mock/mock.h"
+#include "drivers/smmu/smmu.h"
+#include "user/vfio.h"
+#include "endpoints/dma-endpoints.h"
 #include "mem/phys-mem.h"
 
 /* ---- IOMMU driver kinds (add new drivers here) ---- */

@@ -6,10 +6,10 @@
  * scenario variables ($NAME) and the expects about all of these.
  * Kernel counterpart: none (a test driver's view of the DMA API).
  */
-#include "scn-run.h"
-#include "../dma/dma-mapping.h"
-#include "../dma/dma-iommu.h"
-#include "../endpoints/dma-endpoints.h"
+#include "machine/scn-run.h"
+#include "dma/dma-mapping.h"
+#include "dma/dma-iommu.h"
+#include "endpoints/dma-endpoints.h"
 #include "mem/phys-mem.h"
 
 /* Bytes of a "dma read" shown in the transcript. */

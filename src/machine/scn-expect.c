@@ -3,7 +3,7 @@
  * Scenario expect forms: errno of the previous operation, WARN accounting,
  * file contents, log lines, IOMMU group state, invariants, driver binding.
  */
-#include "scn-run.h"
+#include "machine/scn-run.h"
 
 static const char *errno_desc(int err, char *buf, size_t len)
 {

@@ -4,7 +4,7 @@
  * backslash continuations) and words with their line:column.  No global
  * state; any byte sequence is handled without crashing.
  */
-#include "scn-priv.h"
+#include "machine/scn-priv.h"
 
 static void lex_error(struct scn_lexer *lx, unsigned int line,
 		      unsigned int col, const char *fmt, ...) __printf(4, 5);

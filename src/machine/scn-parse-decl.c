@@ -3,7 +3,7 @@
  * Scenario parser, declarations of the machine: "iommu", "device", "driver"
  * and "cmdline" / "boot option" lines and their KEY[=VALUE] options.
  */
-#include "scn-parse-priv.h"
+#include "machine/scn-parse-priv.h"
 #include <softiommu/iommu.h>
 
 /**

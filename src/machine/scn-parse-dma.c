@@ -4,7 +4,7 @@
  * operands ("text" / 0xHEX), and the "memory", "dma", "nic" and "pgtable"
  * commands.
  */
-#include "scn-parse-priv.h"
+#include "machine/scn-parse-priv.h"
 #include <softiommu/dma.h>
 
 /* Report @what at the token just taken (a value that parsed but is refused). */

@@ -7,7 +7,7 @@
 #ifndef SIO_MACHINE_SCN_PARSE_PRIV_H
 #define SIO_MACHINE_SCN_PARSE_PRIV_H
 
-#include "scn-priv.h"
+#include "machine/scn-priv.h"
 
 /* Largest transfer of one "dma read/write", "nic rx/tx" or "expect data". */
 #define SCN_MAX_DATA	(1u << 20)

@@ -6,7 +6,7 @@
  * This file: the token helpers, shell-like commands, vfio/domain/expect and
  * the dispatch; declarations and data movement live in scn-parse-*.c.
  */
-#include "scn-parse-priv.h"
+#include "machine/scn-parse-priv.h"
 #include <softiommu/iommu.h>
 
 static void perr_at(struct scn_parser *p, int i, const char *fmt, ...) __printf(3, 4);

@@ -8,9 +8,9 @@
  * (src/pgtable/fmt/arm-lpae.h) and the hardware layout (src/hw/smmu-hw.h).
  * Kernel counterpart: none (a debugfs-style dump for kernel developers).
  */
-#include "scn-run.h"
-#include "../drivers/smmu/smmu.h"
-#include "../pgtable/fmt/arm-lpae.h"
+#include "machine/scn-run.h"
+#include "drivers/smmu/smmu.h"
+#include "pgtable/fmt/arm-lpae.h"
 
 /* Entry lines printed per dump (the rest are counted). */
 #define PGT_MAX_LINES	256

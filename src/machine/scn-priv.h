@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include "scn.h"
+#include "machine/scn.h"
 
 #define SCN_MAX_TOKENS	64
 

@@ -5,8 +5,8 @@
  * evaluates expects and accounts WARNs.  Shell-like commands (echo, cat,
  * ls, modprobe...) live in scn-shell.c.
  */
-#include "scn-run.h"
-#include "../user/vfio.h"
+#include "machine/scn-run.h"
+#include "user/vfio.h"
 
 /* ---- output ---- */
 

@@ -7,8 +7,8 @@
 #ifndef SIO_MACHINE_SCN_RUN_H
 #define SIO_MACHINE_SCN_RUN_H
 
-#include "scn-priv.h"
-#include "machine-priv.h"
+#include "machine/scn-priv.h"
+#include "machine/machine-priv.h"
 #include <softiommu/iommu.h>
 
 enum {

@@ -4,7 +4,7 @@
  * modprobe, rmmod, dmesg.  They print what bash and coreutils print, errors
  * included, so that lines pasted from a bug report read the same.
  */
-#include "scn-run.h"
+#include "machine/scn-run.h"
 
 #define SCN_READ_MAX	(SIO_SYSFS_BUF_SIZE + 1)
 

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 #include <softiommu/machine.h>
-#include "../base/base.h"
+#include "base/base.h"
 #include <softiommu/machine.h>
 
 enum sio_scn_kind {

@@ -5,7 +5,7 @@
  * Kernel counterpart: drivers/vfio/vfio_main.c, drivers/vfio/group.c,
  *                    drivers/pci/pci-stub.c
  */
-#include "vfio.h"
+#include "user/vfio.h"
 #include <softiommu/iommu.h>
 
 /*

@@ -10,7 +10,7 @@
 #ifndef SIO_USER_VFIO_H
 #define SIO_USER_VFIO_H
 
-#include "../dev/device.h"
+#include "dev/device.h"
 
 struct iommu_group;
 struct iommu_domain;

@@ -5,7 +5,7 @@
  * only unmaps whole maps ("unmap is a superset of maps").
  * Kernel counterpart: drivers/iommu/iommufd/selftest.c (mock_domain_*)
  */
-#include "mock-priv.h"
+#include "drivers/mock/mock-priv.h"
 
 /* Live mock paging domains, for the freed-domain check; under mock_lock. */
 static LIST_HEAD(mock_live_domains);

@@ -6,7 +6,7 @@
  * link as the SMMU model.  Added with the instance, removed with it.
  * Kernel counterpart: none (drivers/iommu/iommufd/selftest.c has no DMA).
  */
-#include "mock-priv.h"
+#include "drivers/mock/mock-priv.h"
 #include "dev/dma-link.h"
 #include <softiommu/dma.h>
 

@@ -7,8 +7,8 @@
 #ifndef SIO_DRIVERS_MOCK_MOCK_PRIV_H
 #define SIO_DRIVERS_MOCK_MOCK_PRIV_H
 
-#include "mock.h"
-#include "../../dev/device.h"
+#include "drivers/mock/mock.h"
+#include "dev/device.h"
 
 #define MOCK_DEFAULT_PGSIZES	(BIT(12) | BIT(21) | BIT(30))
 #define MOCK_APERTURE_END	((1ULL << 48) - 1)

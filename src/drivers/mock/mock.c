@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "mock-priv.h"
+#include "drivers/mock/mock-priv.h"
 
 /*
  * mock_lock protects every instance's mutable state, the device records,

@@ -8,7 +8,7 @@
 #ifndef SIO_DRIVERS_MOCK_MOCK_H
 #define SIO_DRIVERS_MOCK_MOCK_H
 
-#include "../../base/base.h"
+#include "base/base.h"
 #include <softiommu/iommu-driver.h>
 
 struct sio_machine;

@@ -5,7 +5,7 @@
  * refused (CERROR_ILL / CERROR_ABT: WARN, skip it, acknowledge GERROR).
  * Kernel counterpart: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c (cmdq)
  */
-#include "smmu-priv.h"
+#include "drivers/smmu/smmu-priv.h"
 
 /* Lock attempts before a contended producer sleeps (smmu_cmdq_lock()). */
 #define SMMU_CMDQ_SPINS 256

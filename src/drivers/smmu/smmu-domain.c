@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "smmu-priv.h"
+#include "drivers/smmu/smmu-priv.h"
 
 /* What a stream table entry makes a stream do. */
 enum smmu_ste_kind {

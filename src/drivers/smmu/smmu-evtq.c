@@ -6,10 +6,17 @@
  * Kernel counterpart: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c
  * (arm_smmu_evtq_thread, arm_smmu_handle_evt, arm_smmu_dump_event)
  */
-#include "smmu-priv.h"
+#include "drivers/smmu/smmu-priv.h"
 
 /* How long the thread sleeps when nothing wakes it (a safety net). */
 #define SMMU_EVTQ_IDLE_MS	1000
+
+/* A smmu_iommu_flush_events() caller waiting for the event thread. */
+struct smmu_evtq_waiter {
+	struct list_head node;		/* on smmu->evtq_waiters */
+	u64 target;			/* wake when evtq_passes reaches it */
+	struct completion done;
+};
 
 static const char *smmu_event_name(unsigned int type)
 {
@@ -228,17 +235,36 @@ static void smmu_evtq_drain(struct smmu_device *smmu)
 	}
 }
 
+/*
+ * Count a finished pass and release the flushers it satisfies.  Return:
+ * true if a flusher still waits (it wants the next pass at once).
+ */
+static bool smmu_evtq_pass_done(struct smmu_device *smmu)
+{
+	struct smmu_evtq_waiter *w, *tmp;
+	bool more;
+
+	mutex_lock(&smmu->evtq_sync);
+	smmu->evtq_passes++;
+	list_for_each_entry_safe(w, tmp, &smmu->evtq_waiters, node) {
+		if (smmu->evtq_passes < w->target)
+			continue;
+		list_del(&w->node);
+		complete(&w->done);
+	}
+	more = !list_empty(&smmu->evtq_waiters);
+	mutex_unlock(&smmu->evtq_sync);
+	return more;
+}
+
 static int smmu_evtq_thread(void *data)
 {
 	struct smmu_device *smmu = data;
 
 	while (!sio_kthread_should_stop()) {
 		smmu_evtq_drain(smmu);
-		pthread_mutex_lock(&smmu->evtq_sync);
-		smmu->evtq_passes++;
-		pthread_cond_broadcast(&smmu->evtq_cond);
-		pthread_mutex_unlock(&smmu->evtq_sync);
-		sio_kthread_sleep_ms(SMMU_EVTQ_IDLE_MS);
+		if (!smmu_evtq_pass_done(smmu))
+			sio_kthread_sleep_ms(SMMU_EVTQ_IDLE_MS);
 	}
 	return 0;
 }
@@ -280,8 +306,8 @@ int smmu_evtq_init(struct smmu_device *smmu)
 	sio_hw_smmu_write32(smmu->hw, SIO_SMMU_EVTQ_PROD, 0);
 	sio_hw_smmu_write32(smmu->hw, SIO_SMMU_EVTQ_CONS, 0);
 
-	pthread_mutex_init(&smmu->evtq_sync, NULL);
-	pthread_cond_init(&smmu->evtq_cond, NULL);
+	mutex_init(&smmu->evtq_sync);
+	INIT_LIST_HEAD(&smmu->evtq_waiters);
 	/* Thread names are short: "evtq-" and the start of the name. */
 	snprintf(tname, sizeof(tname), "evtq-%.10s", smmu->iommu.name);
 	smmu->evtq_thread = sio_kthread_run(smmu_evtq_thread, smmu, tname);
@@ -297,8 +323,7 @@ int smmu_evtq_init(struct smmu_device *smmu)
 	return 0;
 
 err_sync:
-	pthread_cond_destroy(&smmu->evtq_cond);
-	pthread_mutex_destroy(&smmu->evtq_sync);
+	mutex_destroy(&smmu->evtq_sync);
 	sio_phys_free_pages(smmu->mem, q->pa, q->order);
 	q->pa = 0;
 	return ret;
@@ -311,6 +336,8 @@ err_sync:
  */
 void smmu_evtq_stop(struct smmu_device *smmu)
 {
+	struct smmu_evtq_waiter *w, *tmp;
+
 	if (!smmu->evtq_thread)
 		return;
 	/* On return no handler runs, so nothing wakes a stopped thread. */
@@ -318,10 +345,14 @@ void smmu_evtq_stop(struct smmu_device *smmu)
 				    NULL);
 	sio_hw_smmu_set_irq_handler(smmu->hw, SIO_HW_SMMU_IRQ_GERROR, NULL,
 				    NULL);
-	pthread_mutex_lock(&smmu->evtq_sync);
+	mutex_lock(&smmu->evtq_sync);
 	smmu->evtq_stopping = true;
-	pthread_cond_broadcast(&smmu->evtq_cond);
-	pthread_mutex_unlock(&smmu->evtq_sync);
+	/* No more passes for the flushers: let them return. */
+	list_for_each_entry_safe(w, tmp, &smmu->evtq_waiters, node) {
+		list_del(&w->node);
+		complete(&w->done);
+	}
+	mutex_unlock(&smmu->evtq_sync);
 	sio_kthread_stop(smmu->evtq_thread);
 	smmu->evtq_thread = NULL;
 }
@@ -335,27 +366,32 @@ void smmu_evtq_free(struct smmu_device *smmu)
 {
 	if (!smmu->evtq.pa)
 		return;
-	pthread_cond_destroy(&smmu->evtq_cond);
-	pthread_mutex_destroy(&smmu->evtq_sync);
+	mutex_destroy(&smmu->evtq_sync);
 	sio_phys_free_pages(smmu->mem, smmu->evtq.pa, smmu->evtq.order);
 	smmu->evtq.pa = 0;
 }
 
 void smmu_iommu_flush_events(struct iommu_device *iommu)
 {
+	struct smmu_evtq_waiter w;
 	struct smmu_device *smmu;
-	u64 target;
 
 	if (!smmu_iommu_is(iommu))
 		return;
 	smmu = to_smmu_device(iommu);
-	pthread_mutex_lock(&smmu->evtq_sync);
-	/* A pass in progress may have missed our records; the next cannot. */
-	target = smmu->evtq_passes + 2;
-	while (smmu->evtq_passes < target && !smmu->evtq_stopping &&
-	       smmu->evtq_thread) {
-		sio_kthread_wake(smmu->evtq_thread);
-		pthread_cond_wait(&smmu->evtq_cond, &smmu->evtq_sync);
+	mutex_lock(&smmu->evtq_sync);
+	if (smmu->evtq_stopping || !smmu->evtq_thread) {
+		mutex_unlock(&smmu->evtq_sync);
+		return;
 	}
-	pthread_mutex_unlock(&smmu->evtq_sync);
+	init_completion(&w.done);
+	/* A pass in progress may have missed our records; the next cannot. */
+	w.target = smmu->evtq_passes + 2;
+	list_add_tail(&w.node, &smmu->evtq_waiters);
+	/* The thread runs passes back to back while anyone waits. */
+	sio_kthread_wake(smmu->evtq_thread);
+	mutex_unlock(&smmu->evtq_sync);
+	/* Completed, and off the list, by smmu_evtq_pass_done() or _stop(). */
+	wait_for_completion(&w.done);
+	destroy_completion(&w.done);
 }

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "smmu-priv.h"
+#include "drivers/smmu/smmu-priv.h"
 
 /* A linear stream table larger than this is not worth its memory here. */
 #define SMMU_STRTAB_MAX_LOG2	16
@@ -20,10 +20,17 @@
 
 /*
  * smmu_instances_lock protects smmu_instances.  A leaf, taken inside the
- * core's probe lock (probe_device looks the instance up).
+ * core's probe lock (probe_device looks the instance up) and never held
+ * across a call out of this file.  Initialised once, on first use.
  */
-static pthread_mutex_t smmu_instances_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mutex smmu_instances_lock;
 static LIST_HEAD(smmu_instances);
+static pthread_once_t smmu_instances_once = PTHREAD_ONCE_INIT;
+
+static void smmu_instances_init(void)
+{
+	mutex_init(&smmu_instances_lock);
+}
 
 /**
  * smmu_dev_master() - the SMMU master record of @dev
@@ -41,6 +48,7 @@ static bool smmu_hw_claimed(struct sio_hw_smmu *hw)
 {
 	struct smmu_device *smmu;
 
+	lockdep_assert_held(&smmu_instances_lock);
 	list_for_each_entry(smmu, &smmu_instances, node)
 		if (smmu->hw == hw)
 			return true;
@@ -51,14 +59,15 @@ static struct smmu_device *smmu_find_instance(struct sio_device *dev)
 {
 	struct smmu_device *smmu, *found = NULL;
 
-	pthread_mutex_lock(&smmu_instances_lock);
+	pthread_once(&smmu_instances_once, smmu_instances_init);
+	mutex_lock(&smmu_instances_lock);
 	list_for_each_entry(smmu, &smmu_instances, node)
 		if (smmu->ready && smmu->iommu.machine == dev->machine &&
 		    !strcmp(smmu->iommu.name, dev->fw.iommu)) {
 			found = smmu;
 			break;
 		}
-	pthread_mutex_unlock(&smmu_instances_lock);
+	mutex_unlock(&smmu_instances_lock);
 	return found;
 }
 
@@ -397,14 +406,15 @@ struct iommu_device *smmu_iommu_create(struct sio_machine *m, const char *name,
 	 * Claim the hardware: one driver instance per SMMU.  Listed but not
 	 * ready, so probe does not find it before it is programmed.
 	 */
-	pthread_mutex_lock(&smmu_instances_lock);
+	pthread_once(&smmu_instances_once, smmu_instances_init);
+	mutex_lock(&smmu_instances_lock);
 	if (smmu_hw_claimed(hw)) {
-		pthread_mutex_unlock(&smmu_instances_lock);
+		mutex_unlock(&smmu_instances_lock);
 		ret = -EEXIST;
 		goto err_free;
 	}
 	list_add_tail(&smmu->node, &smmu_instances);
-	pthread_mutex_unlock(&smmu_instances_lock);
+	mutex_unlock(&smmu_instances_lock);
 
 	ret = smmu_hw_probe(smmu);
 	if (ret)
@@ -423,9 +433,9 @@ struct iommu_device *smmu_iommu_create(struct sio_machine *m, const char *name,
 	smmu->iommu.max_pasids = smmu->ssid_bits ? 1U << smmu->ssid_bits : 0;
 
 	/* Findable before registration: registration probes devices. */
-	pthread_mutex_lock(&smmu_instances_lock);
+	mutex_lock(&smmu_instances_lock);
 	smmu->ready = true;
-	pthread_mutex_unlock(&smmu_instances_lock);
+	mutex_unlock(&smmu_instances_lock);
 	ret = iommu_device_register(&smmu->iommu, &smmu_ops, m);
 	if (ret)
 		goto err_disable;
@@ -435,9 +445,9 @@ err_disable:
 	smmu_hw_disable(smmu);
 	smmu_evtq_stop(smmu);
 err_unclaim:
-	pthread_mutex_lock(&smmu_instances_lock);
+	mutex_lock(&smmu_instances_lock);
 	list_del(&smmu->node);
-	pthread_mutex_unlock(&smmu_instances_lock);
+	mutex_unlock(&smmu_instances_lock);
 err_free:
 	smmu_free(smmu);
 	return ERR_PTR(ret);
@@ -462,9 +472,9 @@ void smmu_iommu_destroy(struct iommu_device *iommu)
 		return;
 	smmu = to_smmu_device(iommu);
 	iommu_device_unregister(iommu);
-	pthread_mutex_lock(&smmu_instances_lock);
+	mutex_lock(&smmu_instances_lock);
 	list_del(&smmu->node);
-	pthread_mutex_unlock(&smmu_instances_lock);
+	mutex_unlock(&smmu_instances_lock);
 	smmu_hw_disable(smmu);
 	smmu_evtq_stop(smmu);
 	WARN(!xa_empty(&smmu->streams),

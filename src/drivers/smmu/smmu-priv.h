@@ -7,11 +7,9 @@
 #ifndef SIO_DRIVERS_SMMU_SMMU_PRIV_H
 #define SIO_DRIVERS_SMMU_SMMU_PRIV_H
 
-#include <pthread.h>
-
-#include "smmu.h"
-#include "../../dev/device.h"
-#include "../../pgtable/io-pgtable.h"
+#include "drivers/smmu/smmu.h"
+#include "dev/device.h"
+#include "pgtable/io-pgtable.h"
 
 #ifndef SZ_4K
 #define SZ_4K		0x1000UL
@@ -57,8 +55,11 @@ struct smmu_queue {
  *	wait for an in-flight report (they take and drop it).  Taken inside
  *	the group mutex; fault handlers run under it and must not take a
  *	group mutex or free the domain.
- * @evtq_sync: raw pthread mutex (not lockdep-tracked, a leaf) for the
- *	@evtq_passes handshake with smmu_iommu_flush_events().
+ * @evtq_sync: protects @evtq_passes, @evtq_stopping and @evtq_waiters, the
+ *	handshake between the event thread and smmu_iommu_flush_events().  A
+ *	leaf: taken by the event thread between passes (no lock held) and by
+ *	flushers under whatever they hold; only completions are signalled
+ *	inside it.
  */
 struct smmu_device {
 	struct iommu_device iommu;		/* registered with the core */
@@ -91,10 +92,10 @@ struct smmu_device {
 
 	struct mutex fault_lock;
 	struct sio_kthread *evtq_thread;
-	pthread_mutex_t evtq_sync;
-	pthread_cond_t evtq_cond;
+	struct mutex evtq_sync;
 	u64 evtq_passes;			/* under evtq_sync */
 	bool evtq_stopping;			/* under evtq_sync */
+	struct list_head evtq_waiters;		/* smmu_evtq_waiter, evtq_sync */
 
 	/* Counters (atomic). */
 	u64 st_cmds, st_syncs, st_cmd_errors, st_gerror_irqs;

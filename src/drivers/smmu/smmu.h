@@ -8,7 +8,7 @@
 #ifndef SIO_DRIVERS_SMMU_SMMU_H
 #define SIO_DRIVERS_SMMU_SMMU_H
 
-#include "../../base/base.h"
+#include "base/base.h"
 #include "hw/hw-smmu.h"
 #include <softiommu/iommu-driver.h>
 
