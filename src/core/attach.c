@@ -392,16 +392,6 @@ struct iommu_domain *iommu_get_dma_domain(struct sio_device *dev)
 	return smp_load_acquire(&group->default_domain);
 }
 
-static void *iommu_make_pasid_array_entry(struct iommu_domain *domain,
-					  struct iommu_attach_handle *handle)
-{
-	if (handle) {
-		handle->domain = domain;
-		return xa_tag_pointer(handle, IOMMU_PASID_ARRAY_HANDLE);
-	}
-	return xa_tag_pointer(domain, IOMMU_PASID_ARRAY_DOMAIN);
-}
-
 /**
  * iommu_attach_group_handle() - attach @domain to @group and record @handle
  * at IOMMU_NO_PASID so faults on the RID find their owner
@@ -437,6 +427,7 @@ int iommu_attach_group_handle(struct iommu_domain *domain,
 		xa_release(&group->pasid_array, IOMMU_NO_PASID);
 		goto out_unlock;
 	}
+	handle->domain = domain;
 	WARN_ON(xa_is_err(xa_store(&group->pasid_array, IOMMU_NO_PASID,
 				   iommu_make_pasid_array_entry(domain, handle),
 				   GFP_KERNEL)));
@@ -491,6 +482,7 @@ int iommu_replace_group_handle(struct iommu_group *group,
 	if (ret)
 		goto err_release;
 
+	handle->domain = new_domain;
 	curr = xa_store(&group->pasid_array, IOMMU_NO_PASID,
 			iommu_make_pasid_array_entry(new_domain, handle),
 			GFP_KERNEL);
@@ -549,10 +541,7 @@ int pci_dev_reset_iommu_prepare(struct sio_device *dev)
 
 			if (!pasid)
 				continue;
-			d = xa_pointer_tag(entry) == IOMMU_PASID_ARRAY_HANDLE ?
-				((struct iommu_attach_handle *)
-				 xa_untag_pointer(entry))->domain :
-				xa_untag_pointer(entry);
+			d = pasid_array_entry_to_domain(entry);
 			WARN_ON(ops->blocked_domain->ops->set_dev_pasid(
 				ops->blocked_domain, dev, pasid, d));
 		}
@@ -591,10 +580,7 @@ void pci_dev_reset_iommu_done(struct sio_device *dev)
 
 			if (!pasid)
 				continue;
-			d = xa_pointer_tag(entry) == IOMMU_PASID_ARRAY_HANDLE ?
-				((struct iommu_attach_handle *)
-				 xa_untag_pointer(entry))->domain :
-				xa_untag_pointer(entry);
+			d = pasid_array_entry_to_domain(entry);
 			if (d->ops && d->ops->set_dev_pasid)
 				WARN_ON(d->ops->set_dev_pasid(
 					d, dev, pasid,

@@ -177,6 +177,39 @@ struct dev_iommu {
 #define IOMMU_PASID_ARRAY_DOMAIN	0
 #define IOMMU_PASID_ARRAY_HANDLE	1
 
+/*
+ * pasid_array entries are encoded and decoded only by the three helpers
+ * below.  An entry is @handle tagged IOMMU_PASID_ARRAY_HANDLE when the
+ * attach recorded a handle (handle->domain is the domain), else the bare
+ * @domain tagged IOMMU_PASID_ARRAY_DOMAIN.  Setting handle->domain is the
+ * caller's job, once the attach succeeded.
+ */
+static inline void *
+iommu_make_pasid_array_entry(struct iommu_domain *domain,
+			     struct iommu_attach_handle *handle)
+{
+	if (handle)
+		return xa_tag_pointer(handle, IOMMU_PASID_ARRAY_HANDLE);
+	return xa_tag_pointer(domain, IOMMU_PASID_ARRAY_DOMAIN);
+}
+
+/* The handle @entry records, or NULL for a bare domain (or no entry). */
+static inline struct iommu_attach_handle *
+pasid_array_entry_to_handle(void *entry)
+{
+	if (xa_pointer_tag(entry) != IOMMU_PASID_ARRAY_HANDLE)
+		return NULL;
+	return xa_untag_pointer(entry);
+}
+
+/* The domain @entry attaches (through its handle if it has one). */
+static inline struct iommu_domain *pasid_array_entry_to_domain(void *entry)
+{
+	struct iommu_attach_handle *handle = pasid_array_entry_to_handle(entry);
+
+	return handle ? handle->domain : xa_untag_pointer(entry);
+}
+
 /* Flags of __iommu_group_set_domain_internal(). */
 #define IOMMU_SET_DOMAIN_MUST_SUCCEED	(1U << 0)
 

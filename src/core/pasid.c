@@ -10,22 +10,6 @@
 
 #include "core-priv.h"
 
-static struct iommu_domain *pasid_entry_domain(void *entry)
-{
-	if (xa_pointer_tag(entry) == IOMMU_PASID_ARRAY_HANDLE)
-		return ((struct iommu_attach_handle *)xa_untag_pointer(entry))
-			->domain;
-	return xa_untag_pointer(entry);
-}
-
-static void *pasid_make_entry(struct iommu_domain *domain,
-			      struct iommu_attach_handle *handle)
-{
-	if (handle)
-		return xa_tag_pointer(handle, IOMMU_PASID_ARRAY_HANDLE);
-	return xa_tag_pointer(domain, IOMMU_PASID_ARRAY_DOMAIN);
-}
-
 /* Put @dev's @pasid on the driver's blocked domain (detach). */
 static void iommu_remove_dev_pasid(struct sio_device *dev, unsigned int pasid,
 				   struct iommu_domain *domain)
@@ -171,7 +155,7 @@ int iommu_attach_device_pasid(struct iommu_domain *domain,
 		handle->domain = domain;
 	/* Now faults on @pasid can find it. */
 	WARN_ON(xa_is_err(xa_store(&group->pasid_array, pasid,
-				   pasid_make_entry(domain, handle),
+				   iommu_make_pasid_array_entry(domain, handle),
 				   GFP_KERNEL)));
 out_unlock:
 	mutex_unlock(&group->mutex);
@@ -218,7 +202,7 @@ int iommu_replace_device_pasid(struct iommu_domain *domain,
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	entry = pasid_make_entry(domain, handle);
+	entry = iommu_make_pasid_array_entry(domain, handle);
 	curr = xa_load(&group->pasid_array, pasid);
 	if (!curr) {
 		ret = -EINVAL;
@@ -229,7 +213,7 @@ int iommu_replace_device_pasid(struct iommu_domain *domain,
 		goto out_unlock;
 	}
 
-	curr_domain = pasid_entry_domain(curr);
+	curr_domain = pasid_array_entry_to_domain(curr);
 	if (curr_domain != domain) {
 		ret = __iommu_set_group_pasid(domain, group, pasid,
 					      curr_domain);
@@ -299,13 +283,11 @@ struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
 		return ERR_PTR(-ENOENT);
 	xa_lock(&group->pasid_array);
 	entry = xa_load(&group->pasid_array, pasid);
-	if (!entry || xa_pointer_tag(entry) != IOMMU_PASID_ARRAY_HANDLE) {
+	handle = pasid_array_entry_to_handle(entry);
+	if (!handle)
 		handle = ERR_PTR(-ENOENT);
-	} else {
-		handle = xa_untag_pointer(entry);
-		if (type && handle->domain->type != type)
-			handle = ERR_PTR(-EBUSY);
-	}
+	else if (type && handle->domain->type != type)
+		handle = ERR_PTR(-EBUSY);
 	xa_unlock(&group->pasid_array);
 	return handle;
 }
