@@ -252,7 +252,6 @@ struct group_device *iommu_group_alloc_device(struct iommu_group *group,
 void __iommu_group_free_device(struct iommu_group *group,
 			       struct group_device *gdev);
 struct sio_device *iommu_group_first_dev(struct iommu_group *group);
-extern __thread struct sio_machine *iommu_group_alloc_ctx;
 
 /* default-domain.c */
 int iommu_setup_default_domain(struct iommu_group *group, int target_type);

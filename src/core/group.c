@@ -10,9 +10,6 @@
 
 #include "core-priv.h"
 
-/* Machine being probed on this thread, for iommu_group_alloc(). */
-__thread struct sio_machine *iommu_group_alloc_ctx;
-
 /**
  * __iommu_group_alloc() - a new empty group of @m with one reference, an id
  * and its sysfs directories
@@ -66,17 +63,22 @@ err_free:
 }
 
 /**
- * iommu_group_alloc() - a new group (inside ops->device_group only)
+ * iommu_group_alloc() - a new, empty group in @dev's machine
+ * @dev: the device a driver's ops->device_group is grouping (it names the
+ *	machine; the group is not tied to it otherwise)
  *
- * Context: the core's probe path (probe lock held).
- * Return: the group with one reference, or ERR_PTR(-EINVAL/-ENOMEM/-ENOSPC).
+ * The kernel's takes no argument: its groups are global.  Here each machine
+ * has its own, so the caller names the machine through @dev.
+ *
+ * Context: may sleep.
+ * Return: the group with one reference, or ERR_PTR(-EINVAL) (NULL @dev, or a
+ * machine without an IOMMU core), ERR_PTR(-ENOMEM/-ENOSPC).
  */
-struct iommu_group *iommu_group_alloc(void)
+struct iommu_group *iommu_group_alloc(struct sio_device *dev)
 {
-	if (WARN(!iommu_group_alloc_ctx,
-		 "iommu_group_alloc() outside of ops->device_group"))
+	if (!dev)
 		return ERR_PTR(-EINVAL);
-	return __iommu_group_alloc(iommu_group_alloc_ctx);
+	return __iommu_group_alloc(dev->machine);
 }
 
 static void iommu_group_release(struct iommu_group *group)
@@ -309,9 +311,7 @@ void __iommu_group_free_device(struct iommu_group *group,
  */
 struct iommu_group *generic_device_group(struct sio_device *dev)
 {
-	if (!dev)
-		return ERR_PTR(-EINVAL);
-	return __iommu_group_alloc(dev->machine);
+	return iommu_group_alloc(dev);
 }
 
 /**

@@ -109,9 +109,7 @@ static int iommu_init_device(struct sio_device *dev)
 	}
 	dev->iommu->iommu_dev = iommu_dev;
 
-	iommu_group_alloc_ctx = dev->machine;
 	group = ops->device_group(dev);
-	iommu_group_alloc_ctx = NULL;
 	if (WARN_ON(!group))
 		group = ERR_PTR(-EINVAL);
 	if (IS_ERR(group)) {

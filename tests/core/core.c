@@ -300,6 +300,34 @@ TEST_F(iommu_core, pasid_attach_replace_detach)
 	EXPECT_EQ(0, NEW_WARNS());
 }
 
+/* iommu_group_alloc() makes a group in the machine of the device named. */
+TEST_F(iommu_core, group_alloc_takes_the_device_machine)
+{
+	struct fx *fx = &self->fx, fx2;
+	struct iommu_group *g, *g2;
+	struct sio_device *a, *b;
+
+	test_add_dev(a, fx, "0000:00:02.0", "iommu0", NULL);
+	ASSERT_EQ(0, fx_init(&fx2, variant->kind, false));
+	test_add_dev(b, &fx2, "0000:00:02.0", "iommu0", NULL);
+
+	g = iommu_group_alloc(a);
+	ASSERT_FALSE(IS_ERR_OR_NULL(g));
+	EXPECT_EQ(fx->m, g->machine);
+	EXPECT_NE(iommu_group_id(grp(a)), iommu_group_id(g));
+	g2 = iommu_group_alloc(b);
+	ASSERT_FALSE(IS_ERR_OR_NULL(g2));
+	EXPECT_EQ(fx2.m, g2->machine);
+	/* Group ids are per machine too. */
+	EXPECT_EQ(iommu_group_id(g), iommu_group_id(g2));
+	EXPECT_EQ(ERR_PTR(-EINVAL), iommu_group_alloc(NULL));
+
+	iommu_group_put(g);
+	iommu_group_put(g2);
+	EXPECT_EQ(0, NEW_WARNS());
+	fx_fini(&fx2);
+}
+
 /* Every allocation failure of claim/attach/alloc/probe unwinds exactly. */
 TEST_F(iommu_core, fail_nth_unwinds)
 {
