@@ -66,6 +66,15 @@ struct iommu_subsys {
 
 	struct ida group_ida;		/* group ids, from 0; own lock */
 
+	/*
+	 * The machine's global PASID space (the kernel's iommu_global_pasid_ida,
+	 * one per machine here).  @pasid_lock protects @pasid_ida and
+	 * @pasid_count; a leaf but for the IDA's own lock nesting inside it.
+	 */
+	struct mutex pasid_lock;
+	struct ida pasid_ida;
+	unsigned long pasid_count;	/* PASIDs allocated and not yet freed */
+
 	struct sio_sysfs_node *groups_kobj;	/* /sys/kernel/iommu_groups */
 	struct sio_sysfs_node *debug_root;	/* /sys/kernel/debug/iommu */
 	struct sio_sysfs_node *debug_kobj;	/* /sys/kernel/debug/iommu/groups */

@@ -292,32 +292,18 @@ struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
 	return handle;
 }
 
-/*
- * The global PASID space: one per process, as the kernel's is one per
- * system (iommu_free_global_pasid() names no device).  The IDA is destroyed
- * whenever it becomes empty so nothing outlives the last user.
- */
-static pthread_once_t global_pasid_once = PTHREAD_ONCE_INIT;
-static struct mutex global_pasid_lock;	/* leaf; protects the two below */
-static struct ida global_pasid_ida;
-static unsigned long global_pasid_count;
-
-static void global_pasid_init(void)
-{
-	mutex_init(&global_pasid_lock);
-	ida_init(&global_pasid_ida);
-}
-
 /**
- * iommu_alloc_global_pasid() - a PASID valid on every device (SVA, DMA API)
+ * iommu_alloc_global_pasid() - a PASID valid on every device of @dev's
+ * machine (SVA, DMA API)
  * @dev: the device whose max_pasids bounds the value
  *
- * Context: may sleep.
+ * Context: may sleep; takes the machine's PASID lock.
  * Return: a PASID in [1, max_pasids - 1], or IOMMU_PASID_INVALID (no PASID
  * support, exhausted, out of memory).
  */
 unsigned int iommu_alloc_global_pasid(struct sio_device *dev)
 {
+	struct iommu_subsys *s;
 	unsigned int max;
 	int ret;
 
@@ -326,35 +312,37 @@ unsigned int iommu_alloc_global_pasid(struct sio_device *dev)
 	max = dev->iommu->max_pasids;
 	if (max <= IOMMU_FIRST_GLOBAL_PASID)
 		return IOMMU_PASID_INVALID;
+	s = dev_subsys(dev);
+	if (WARN_ON(!s))
+		return IOMMU_PASID_INVALID;
 
-	pthread_once(&global_pasid_once, global_pasid_init);
-	mutex_lock(&global_pasid_lock);
-	ret = ida_alloc_range(&global_pasid_ida, IOMMU_FIRST_GLOBAL_PASID,
-			      max - 1, GFP_KERNEL);
+	mutex_lock(&s->pasid_lock);
+	ret = ida_alloc_range(&s->pasid_ida, IOMMU_FIRST_GLOBAL_PASID, max - 1,
+			      GFP_KERNEL);
 	if (ret >= 0)
-		global_pasid_count++;
-	mutex_unlock(&global_pasid_lock);
+		s->pasid_count++;
+	mutex_unlock(&s->pasid_lock);
 	return ret < 0 ? IOMMU_PASID_INVALID : (unsigned int)ret;
 }
 
 /**
  * iommu_free_global_pasid() - return a PASID from iommu_alloc_global_pasid()
+ * @dev: a device of the machine the PASID was allocated in (e.g. the one
+ *	passed to iommu_alloc_global_pasid())
  * @pasid: the PASID; IOMMU_PASID_INVALID WARNs and is ignored
  *
- * Context: may sleep.
+ * Context: may sleep; takes the machine's PASID lock.
  */
-void iommu_free_global_pasid(unsigned int pasid)
+void iommu_free_global_pasid(struct sio_device *dev, unsigned int pasid)
 {
-	if (WARN_ON(pasid == IOMMU_PASID_INVALID))
+	struct iommu_subsys *s = dev ? dev_subsys(dev) : NULL;
+
+	if (WARN_ON(!s || pasid == IOMMU_PASID_INVALID))
 		return;
-	pthread_once(&global_pasid_once, global_pasid_init);
-	mutex_lock(&global_pasid_lock);
-	if (!WARN_ON(!global_pasid_count)) {
-		ida_free(&global_pasid_ida, pasid);
-		if (!--global_pasid_count) {
-			ida_destroy(&global_pasid_ida);
-			ida_init(&global_pasid_ida);
-		}
+	mutex_lock(&s->pasid_lock);
+	if (!WARN_ON(!s->pasid_count)) {
+		ida_free(&s->pasid_ida, pasid);
+		s->pasid_count--;
 	}
-	mutex_unlock(&global_pasid_lock);
+	mutex_unlock(&s->pasid_lock);
 }

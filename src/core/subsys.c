@@ -35,6 +35,8 @@ int iommu_subsys_init(struct sio_machine *m)
 	INIT_LIST_HEAD(&s->domains);
 	INIT_LIST_HEAD(&s->bus_hooks);
 	ida_init(&s->group_ida);
+	mutex_init(&s->pasid_lock);
+	ida_init(&s->pasid_ida);
 	/* The kernel's defaults without a command line: translated, lazy. */
 	s->def_base_type = IOMMU_DOMAIN_DMA;
 	s->dma_strict = false;
@@ -47,6 +49,8 @@ int iommu_subsys_init(struct sio_machine *m)
 	return 0;
 
 err_free:
+	ida_destroy(&s->pasid_ida);
+	mutex_destroy(&s->pasid_lock);
 	ida_destroy(&s->group_ida);
 	mutex_destroy(&s->lock);
 	mutex_destroy(&s->probe_lock);
@@ -59,7 +63,7 @@ err_free:
  * @m: the machine
  *
  * WARNs if IOMMU instances are still registered, groups or domains are
- * still alive (leaks of the layers above).
+ * still alive, or global PASIDs still allocated (leaks of the layers above).
  *
  * Context: may sleep; after every IOMMU instance was unregistered.
  */
@@ -80,9 +84,13 @@ void iommu_subsys_exit(struct sio_machine *m)
 	WARN(!list_empty(&s->iommus), "IOMMU instances still registered");
 	WARN(!list_empty(&s->groups), "IOMMU groups still alive");
 	WARN(!list_empty(&s->domains), "IOMMU domains still alive");
+	WARN(s->pasid_count, "%lu global PASIDs still allocated",
+	     s->pasid_count);
 
 	iommu_subsys_sysfs_exit(s);
 	m->iommu = NULL;
+	ida_destroy(&s->pasid_ida);
+	mutex_destroy(&s->pasid_lock);
 	ida_destroy(&s->group_ida);
 	mutex_destroy(&s->lock);
 	mutex_destroy(&s->probe_lock);
