@@ -11,25 +11,33 @@
 #include "dma/dma-priv.h"
 
 /*
- * Protects sio_dma_wq and sio_dma_wq_users.  A plain pthread mutex (not
- * lockdep-tracked): a leaf taken with no other lock held, around workqueue
- * creation only.
+ * Protects sio_dma_wq and sio_dma_wq_users.  A leaf: taken inside the DMA
+ * cookie's creation lock and flush-queue mutex (the users' bring-up and
+ * teardown), around workqueue creation only; the queue is destroyed after
+ * it is dropped.
  */
-static pthread_mutex_t sio_dma_wq_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mutex sio_dma_wq_lock;
+static pthread_once_t sio_dma_wq_once = PTHREAD_ONCE_INIT;
 static struct workqueue_struct *sio_dma_wq;
 static unsigned long sio_dma_wq_users;
+
+static void sio_dma_wq_lock_init(void)
+{
+	mutex_init(&sio_dma_wq_lock);
+}
 
 struct workqueue_struct *sio_dma_wq_get(void)
 {
 	struct workqueue_struct *wq;
 
-	pthread_mutex_lock(&sio_dma_wq_lock);
+	pthread_once(&sio_dma_wq_once, sio_dma_wq_lock_init);
+	mutex_lock(&sio_dma_wq_lock);
 	if (!sio_dma_wq)
 		sio_dma_wq = alloc_workqueue("dma_iova", WQ_UNBOUND, 2);
 	wq = sio_dma_wq;
 	if (wq)
 		sio_dma_wq_users++;
-	pthread_mutex_unlock(&sio_dma_wq_lock);
+	mutex_unlock(&sio_dma_wq_lock);
 	return wq;
 }
 
@@ -37,12 +45,13 @@ void sio_dma_wq_put(void)
 {
 	struct workqueue_struct *dead = NULL;
 
-	pthread_mutex_lock(&sio_dma_wq_lock);
+	pthread_once(&sio_dma_wq_once, sio_dma_wq_lock_init);
+	mutex_lock(&sio_dma_wq_lock);
 	if (!WARN_ON(!sio_dma_wq_users) && --sio_dma_wq_users == 0) {
 		dead = sio_dma_wq;
 		sio_dma_wq = NULL;
 	}
-	pthread_mutex_unlock(&sio_dma_wq_lock);
+	mutex_unlock(&sio_dma_wq_lock);
 	/* Outside the lock: destroying joins the workers. */
 	destroy_workqueue(dead);
 }
