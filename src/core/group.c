@@ -124,7 +124,8 @@ struct iommu_group *iommu_group_get(struct sio_device *dev)
 
 /**
  * iommu_group_ref_get() - take another reference on @group
- * Context: any.  Return: @group (NULL stays NULL).
+ * Context: any.
+ * Return: @group (NULL stays NULL).
  */
 struct iommu_group *iommu_group_ref_get(struct iommu_group *group)
 {
@@ -150,7 +151,13 @@ void iommu_group_put(struct iommu_group *group)
 		iommu_group_release(group);
 }
 
-/* Return: the group id, or -EINVAL for NULL. */
+/**
+ * iommu_group_id() - the id of @group (its name in /sys/kernel/iommu_groups)
+ * @group: the group, or NULL
+ *
+ * Context: any.
+ * Return: the id, or -EINVAL for NULL.
+ */
 int iommu_group_id(struct iommu_group *group)
 {
 	return group ? group->id : -EINVAL;
@@ -183,9 +190,13 @@ int iommu_group_for_each_dev(struct iommu_group *group, void *data,
 	return ret;
 }
 
-/*
+/**
  * iommu_group_first_dev() - the device drivers see for group-wide
- * allocations.  Context: group mutex held.  Return: NULL for an empty group.
+ * allocations
+ * @group: the group
+ *
+ * Context: group mutex held.
+ * Return: the first device, or NULL for an empty group.
  */
 struct sio_device *iommu_group_first_dev(struct iommu_group *group)
 {
@@ -307,7 +318,8 @@ void __iommu_group_free_device(struct iommu_group *group,
  * generic_device_group() - a new group for every device
  * @dev: the device being probed
  *
- * Context: ops->device_group.  Return: a group or ERR_PTR.
+ * Context: ops->device_group.
+ * Return: a group or ERR_PTR.
  */
 struct iommu_group *generic_device_group(struct sio_device *dev)
 {
