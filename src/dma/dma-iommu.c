@@ -144,9 +144,9 @@ static void dma_cookie_free(struct iommu_dma_cookie *cookie)
  * @domain: a DMA or DMA_FQ paging domain
  *
  * Idempotent; concurrent callers agree on one cookie.
- * Context: may sleep; takes the cookie creation lock.  Return: 0; -EINVAL
- * (not a DMA-API paging domain, another cookie, no page sizes or a granule
- * above PAGE_SIZE); -ENOMEM.
+ * Context: may sleep; takes the cookie creation lock.
+ * Return: 0; -EINVAL (not a DMA-API paging domain, another cookie, no page
+ * sizes or a granule above PAGE_SIZE); -ENOMEM.
  */
 int iommu_get_dma_cookie(struct iommu_domain *domain)
 {
@@ -327,8 +327,9 @@ out_unlock:
  * iommu_dma_domain_init_fq() - bring up @domain's flush queue now
  * @domain: a DMA_FQ domain
  *
- * Context: may sleep.  Return: 0; -EINVAL; -ENOMEM or -EOPNOTSUPP when the
- * queue could not be set up (the domain then unmaps strictly).
+ * Context: may sleep.
+ * Return: 0; -EINVAL; -ENOMEM or -EOPNOTSUPP when the queue could not be
+ * set up (the domain then unmaps strictly).
  */
 int iommu_dma_domain_init_fq(struct iommu_domain *domain)
 {
@@ -348,7 +349,8 @@ int iommu_dma_domain_init_fq(struct iommu_domain *domain)
  * iommu_dma_flush_fq() - flush the IOTLB and release every queued IOVA
  * @domain: a domain with a DMA cookie
  *
- * Context: may sleep.  Return: 0; -ENOENT (no cookie or no flush queue).
+ * Context: may sleep.
+ * Return: 0; -ENOENT (no cookie or no flush queue).
  */
 int iommu_dma_flush_fq(struct iommu_domain *domain)
 {
@@ -365,7 +367,8 @@ int iommu_dma_flush_fq(struct iommu_domain *domain)
  * @domain: the domain
  * @st: filled in
  *
- * Context: any.  Return: 0, -ENOENT (no DMA cookie).
+ * Context: any.
+ * Return: 0, -ENOENT (no DMA cookie).
  */
 int iommu_dma_get_stats(struct iommu_domain *domain, struct iommu_dma_stats *st)
 {
@@ -535,8 +538,13 @@ static size_t dma_unmap_fast(struct iommu_domain *domain, unsigned long iova,
  * @size: bytes (> 0)
  * @dir: a valid direction
  *
- * Context: may sleep (cookie and flush-queue bring-up, deferred attach).
- * Return: the DMA address or DMA_MAPPING_ERROR.
+ * Allocates a size-aligned IOVA (below 4 GiB first for PCI devices unless
+ * iommu.forcedac=), creating the domain's cookie and, for DMA-FQ, its flush
+ * queue at the first use, and finishes a deferred attach.
+ * Context: may sleep (cookie and flush-queue bring-up, deferred attach);
+ * otherwise takes only the IOVA allocator's and the driver's locks.
+ * Return: the DMA address (with @phys's offset in the granule), or
+ * DMA_MAPPING_ERROR.
  */
 dma_addr_t iommu_dma_map_phys(struct sio_device *dev,
 			      struct iommu_domain *domain, phys_addr_t phys,

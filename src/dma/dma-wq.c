@@ -26,6 +26,14 @@ static void sio_dma_wq_lock_init(void)
 	mutex_init(&sio_dma_wq_lock);
 }
 
+/**
+ * sio_dma_wq_get() - take a reference on the DMA layer's workqueue
+ *
+ * Created on first use, destroyed when the last user puts it (the kernel
+ * uses system_wq and timers).
+ * Context: may sleep.
+ * Return: the workqueue, or NULL on allocation failure.
+ */
 struct workqueue_struct *sio_dma_wq_get(void)
 {
 	struct workqueue_struct *wq;
@@ -41,6 +49,12 @@ struct workqueue_struct *sio_dma_wq_get(void)
 	return wq;
 }
 
+/**
+ * sio_dma_wq_put() - drop a reference taken by sio_dma_wq_get()
+ *
+ * Context: may sleep; must not run on the workqueue itself, and every work
+ * item of the caller must already be cancelled.
+ */
 void sio_dma_wq_put(void)
 {
 	struct workqueue_struct *dead = NULL;
@@ -56,6 +70,12 @@ void sio_dma_wq_put(void)
 	destroy_workqueue(dead);
 }
 
+/**
+ * sio_dma_nr_cpu_slots() - how many "per-CPU" slots per-CPU arrays get
+ *
+ * Context: any.
+ * Return: the configured CPU count, at least 1 and at most 256.
+ */
 unsigned int sio_dma_nr_cpu_slots(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
@@ -65,6 +85,15 @@ unsigned int sio_dma_nr_cpu_slots(void)
 	return n > 256 ? 256 : (unsigned int)n;
 }
 
+/**
+ * sio_dma_cpu_slot() - the slot of the CPU the caller runs on
+ * @nr_slots: length of the per-CPU array
+ *
+ * A thread may migrate right after; slots are locked, so that only costs
+ * locality.
+ * Context: any.
+ * Return: sched_getcpu() modulo @nr_slots (0 if unknown).
+ */
 unsigned int sio_dma_cpu_slot(unsigned int nr_slots)
 {
 	int cpu = sched_getcpu();
