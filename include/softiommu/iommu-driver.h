@@ -256,12 +256,11 @@ struct iommu_group *generic_single_device_group(struct sio_device *dev);
 /* Share a group with devices of the same firmware alias (PCI without ACS). */
 struct iommu_group *sio_alias_device_group(struct sio_device *dev);
 /*
- * iommu_group_alloc() - a new, empty group with one reference.  Only valid
- * inside ops->device_group (the core knows the machine being probed there);
- * elsewhere it WARNs and returns ERR_PTR(-EINVAL).  Return: group or
- * ERR_PTR(-ENOMEM/-ENOSPC/-EINVAL).
+ * iommu_group_alloc() - a new, empty group with one reference, in the
+ * machine of @dev (groups are per machine; the kernel's takes no argument).
+ * Return: group or ERR_PTR(-ENOMEM/-ENOSPC/-EINVAL).
  */
-struct iommu_group *iommu_group_alloc(void);
+struct iommu_group *iommu_group_alloc(struct sio_device *dev);
 
 /* Reserved regions. */
 int iommu_resv_list_add(struct iommu_resv_list *list, uint64_t start,

@@ -179,8 +179,13 @@ int iommu_replace_device_pasid(struct iommu_domain *domain,
 struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
 						    unsigned int pasid,
 						    unsigned int type);
+/*
+ * PASIDs valid on every device of @dev's machine (each machine has its own
+ * space; the kernel's is system-wide).  iommu_free_global_pasid() takes a
+ * device of the same machine to find that space; the kernel's takes none.
+ */
 unsigned int iommu_alloc_global_pasid(struct sio_device *dev);
-void iommu_free_global_pasid(unsigned int pasid);
+void iommu_free_global_pasid(struct sio_device *dev, unsigned int pasid);
 
 /* ---- softiommu extensions ---- */
 

@@ -154,6 +154,16 @@ err_revert:
 	return ret;
 }
 
+/**
+ * __iommu_group_set_domain() - switch @group to @new_domain, rolling back
+ * on failure
+ * @group: the group
+ * @new_domain: the domain
+ *
+ * Context: group mutex held; may sleep (driver attach_dev).
+ * Return: 0, or the first device's error with every device back on the old
+ * domain (see __iommu_group_set_domain_internal()).
+ */
 int __iommu_group_set_domain(struct iommu_group *group,
 			     struct iommu_domain *new_domain)
 {
@@ -161,6 +171,14 @@ int __iommu_group_set_domain(struct iommu_group *group,
 	return __iommu_group_set_domain_internal(group, new_domain, 0);
 }
 
+/**
+ * __iommu_group_set_domain_nofail() - switch @group to @new_domain, which
+ * must not fail (a core-owned domain); a failure WARNs
+ * @group: the group
+ * @new_domain: the domain
+ *
+ * Context: group mutex held; may sleep (driver attach_dev).
+ */
 void __iommu_group_set_domain_nofail(struct iommu_group *group,
 				     struct iommu_domain *new_domain)
 {
@@ -169,7 +187,13 @@ void __iommu_group_set_domain_nofail(struct iommu_group *group,
 		group, new_domain, IOMMU_SET_DOMAIN_MUST_SUCCEED));
 }
 
-/* Back to the kernel's choice: blocking if owned, else the default domain. */
+/**
+ * __iommu_group_set_core_domain() - back to the core's own choice: the
+ * blocking domain if the group is owned, else the default domain
+ * @group: the group
+ *
+ * Context: group mutex held; may sleep (driver attach_dev).
+ */
 void __iommu_group_set_core_domain(struct iommu_group *group)
 {
 	struct iommu_domain *new_domain;
@@ -340,7 +364,8 @@ int iommu_deferred_attach(struct sio_device *dev, struct iommu_domain *domain)
 /**
  * iommu_get_domain_for_dev() - the RID domain of @dev's group
  * Context: must not hold the group mutex (drivers use
- * iommu_driver_get_domain_for_dev()); takes it.  Return: the domain or NULL.
+ * iommu_driver_get_domain_for_dev()); takes it.
+ * Return: the domain or NULL.
  */
 struct iommu_domain *iommu_get_domain_for_dev(struct sio_device *dev)
 {
@@ -359,7 +384,8 @@ struct iommu_domain *iommu_get_domain_for_dev(struct sio_device *dev)
 /**
  * iommu_driver_get_domain_for_dev() - for drivers: what @dev translates
  * through now (the blocking domain during a PCI reset)
- * Context: group mutex held.  Return: the domain or NULL.
+ * Context: group mutex held.
+ * Return: the domain or NULL.
  */
 struct iommu_domain *iommu_driver_get_domain_for_dev(struct sio_device *dev)
 {
@@ -372,8 +398,9 @@ struct iommu_domain *iommu_driver_get_domain_for_dev(struct sio_device *dev)
 					 group->domain;
 }
 
-/*
+/**
  * iommu_get_dma_domain() - the default domain of @dev's group
+ * @dev: the device (NULL allowed)
  *
  * Lockless, as in the kernel: the DMA API calls it on every map and unmap,
  * and while a driver is bound (the only time the DMA API may run) the
@@ -381,7 +408,8 @@ struct iommu_domain *iommu_driver_get_domain_for_dev(struct sio_device *dev)
  * and DMA->DMA-FQ flips the type in place.  Pairs with the release stores
  * in iommu_setup_default_domain().
  *
- * Context: any.  Return: the domain or NULL.
+ * Context: any.
+ * Return: the domain or NULL.
  */
 struct iommu_domain *iommu_get_dma_domain(struct sio_device *dev)
 {
@@ -390,16 +418,6 @@ struct iommu_domain *iommu_get_dma_domain(struct sio_device *dev)
 	if (!group)
 		return NULL;
 	return smp_load_acquire(&group->default_domain);
-}
-
-static void *iommu_make_pasid_array_entry(struct iommu_domain *domain,
-					  struct iommu_attach_handle *handle)
-{
-	if (handle) {
-		handle->domain = domain;
-		return xa_tag_pointer(handle, IOMMU_PASID_ARRAY_HANDLE);
-	}
-	return xa_tag_pointer(domain, IOMMU_PASID_ARRAY_DOMAIN);
 }
 
 /**
@@ -437,6 +455,7 @@ int iommu_attach_group_handle(struct iommu_domain *domain,
 		xa_release(&group->pasid_array, IOMMU_NO_PASID);
 		goto out_unlock;
 	}
+	handle->domain = domain;
 	WARN_ON(xa_is_err(xa_store(&group->pasid_array, IOMMU_NO_PASID,
 				   iommu_make_pasid_array_entry(domain, handle),
 				   GFP_KERNEL)));
@@ -491,6 +510,7 @@ int iommu_replace_group_handle(struct iommu_group *group,
 	if (ret)
 		goto err_release;
 
+	handle->domain = new_domain;
 	curr = xa_store(&group->pasid_array, IOMMU_NO_PASID,
 			iommu_make_pasid_array_entry(new_domain, handle),
 			GFP_KERNEL);
@@ -549,10 +569,7 @@ int pci_dev_reset_iommu_prepare(struct sio_device *dev)
 
 			if (!pasid)
 				continue;
-			d = xa_pointer_tag(entry) == IOMMU_PASID_ARRAY_HANDLE ?
-				((struct iommu_attach_handle *)
-				 xa_untag_pointer(entry))->domain :
-				xa_untag_pointer(entry);
+			d = pasid_array_entry_to_domain(entry);
 			WARN_ON(ops->blocked_domain->ops->set_dev_pasid(
 				ops->blocked_domain, dev, pasid, d));
 		}
@@ -591,10 +608,7 @@ void pci_dev_reset_iommu_done(struct sio_device *dev)
 
 			if (!pasid)
 				continue;
-			d = xa_pointer_tag(entry) == IOMMU_PASID_ARRAY_HANDLE ?
-				((struct iommu_attach_handle *)
-				 xa_untag_pointer(entry))->domain :
-				xa_untag_pointer(entry);
+			d = pasid_array_entry_to_domain(entry);
 			if (d->ops && d->ops->set_dev_pasid)
 				WARN_ON(d->ops->set_dev_pasid(
 					d, dev, pasid,

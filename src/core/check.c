@@ -51,13 +51,8 @@ static void check_group(struct check_ctx *c)
 	check_live(c, group->default_domain, "default_domain");
 	check_live(c, group->blocking_domain, "blocking_domain");
 	xa_for_each(&group->pasid_array, index, entry) {
-		struct iommu_domain *d;
+		struct iommu_domain *d = pasid_array_entry_to_domain(entry);
 
-		if (xa_pointer_tag(entry) == IOMMU_PASID_ARRAY_HANDLE)
-			d = ((struct iommu_attach_handle *)
-			     xa_untag_pointer(entry))->domain;
-		else
-			d = xa_untag_pointer(entry);
 		if (!d)
 			violation(c, "pasid %lu has no domain", index);
 		else if (!iommu_domain_is_live(group->subsys, d))

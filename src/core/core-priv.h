@@ -66,6 +66,15 @@ struct iommu_subsys {
 
 	struct ida group_ida;		/* group ids, from 0; own lock */
 
+	/*
+	 * The machine's global PASID space (the kernel's iommu_global_pasid_ida,
+	 * one per machine here).  @pasid_lock protects @pasid_ida and
+	 * @pasid_count; a leaf but for the IDA's own lock nesting inside it.
+	 */
+	struct mutex pasid_lock;
+	struct ida pasid_ida;
+	unsigned long pasid_count;	/* PASIDs allocated and not yet freed */
+
 	struct sio_sysfs_node *groups_kobj;	/* /sys/kernel/iommu_groups */
 	struct sio_sysfs_node *debug_root;	/* /sys/kernel/debug/iommu */
 	struct sio_sysfs_node *debug_kobj;	/* /sys/kernel/debug/iommu/groups */
@@ -177,6 +186,39 @@ struct dev_iommu {
 #define IOMMU_PASID_ARRAY_DOMAIN	0
 #define IOMMU_PASID_ARRAY_HANDLE	1
 
+/*
+ * pasid_array entries are encoded and decoded only by the three helpers
+ * below.  An entry is @handle tagged IOMMU_PASID_ARRAY_HANDLE when the
+ * attach recorded a handle (handle->domain is the domain), else the bare
+ * @domain tagged IOMMU_PASID_ARRAY_DOMAIN.  Setting handle->domain is the
+ * caller's job, once the attach succeeded.
+ */
+static inline void *
+iommu_make_pasid_array_entry(struct iommu_domain *domain,
+			     struct iommu_attach_handle *handle)
+{
+	if (handle)
+		return xa_tag_pointer(handle, IOMMU_PASID_ARRAY_HANDLE);
+	return xa_tag_pointer(domain, IOMMU_PASID_ARRAY_DOMAIN);
+}
+
+/* The handle @entry records, or NULL for a bare domain (or no entry). */
+static inline struct iommu_attach_handle *
+pasid_array_entry_to_handle(void *entry)
+{
+	if (xa_pointer_tag(entry) != IOMMU_PASID_ARRAY_HANDLE)
+		return NULL;
+	return xa_untag_pointer(entry);
+}
+
+/* The domain @entry attaches (through its handle if it has one). */
+static inline struct iommu_domain *pasid_array_entry_to_domain(void *entry)
+{
+	struct iommu_attach_handle *handle = pasid_array_entry_to_handle(entry);
+
+	return handle ? handle->domain : xa_untag_pointer(entry);
+}
+
 /* Flags of __iommu_group_set_domain_internal(). */
 #define IOMMU_SET_DOMAIN_MUST_SUCCEED	(1U << 0)
 
@@ -219,7 +261,6 @@ struct group_device *iommu_group_alloc_device(struct iommu_group *group,
 void __iommu_group_free_device(struct iommu_group *group,
 			       struct group_device *gdev);
 struct sio_device *iommu_group_first_dev(struct iommu_group *group);
-extern __thread struct sio_machine *iommu_group_alloc_ctx;
 
 /* default-domain.c */
 int iommu_setup_default_domain(struct iommu_group *group, int target_type);

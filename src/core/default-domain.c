@@ -8,6 +8,14 @@
  */
 #include "core/core-priv.h"
 
+/**
+ * iommu_domain_type_name() - the name sysfs and the logs use for a domain
+ * type ("identity", "DMA-FQ", ...)
+ * @type: an IOMMU_DOMAIN_* type
+ *
+ * Context: any.
+ * Return: a static string ("unknown" for anything else).
+ */
 const char *iommu_domain_type_name(unsigned int type)
 {
 	switch (type) {

@@ -114,6 +114,14 @@ struct iommu_domain *iommu_paging_domain_alloc_flags(struct sio_device *dev,
 						 flags);
 }
 
+/**
+ * iommu_paging_domain_alloc() - iommu_paging_domain_alloc_flags() with no
+ * flags
+ * @dev: a probed device
+ *
+ * Context: may sleep; must not hold the group mutex.
+ * Return: the domain or ERR_PTR (see __iommu_paging_domain_alloc_flags()).
+ */
 struct iommu_domain *iommu_paging_domain_alloc(struct sio_device *dev)
 {
 	return iommu_paging_domain_alloc_flags(dev, 0);
@@ -146,16 +154,30 @@ struct iommu_domain *__iommu_alloc_identity_domain(struct sio_device *dev)
 					 dev);
 }
 
-/*
+/**
+ * iommu_domain_is_static() - is @domain one of a driver's static domains?
+ * @domain: the domain
+ *
  * Static domains (the driver's identity/blocked/release/default ones) never
  * went through iommu_domain_init() and are never freed.
+ *
+ * Context: any.
+ * Return: true for a static domain (no core tracking).
  */
 bool iommu_domain_is_static(const struct iommu_domain *domain)
 {
 	return !domain->core_priv;
 }
 
-/* Is @d static or allocated and not yet freed?  Takes the subsys lock. */
+/**
+ * iommu_domain_is_live() - is @d a static domain of a registered instance,
+ * or allocated by the core and not yet freed?
+ * @s: the machine's core state
+ * @d: a domain pointer, possibly freed (it is only compared, not read)
+ *
+ * Context: takes the subsys lock (a leaf).
+ * Return: true if @d may be used.
+ */
 bool iommu_domain_is_live(struct iommu_subsys *s, struct iommu_domain *d)
 {
 	struct iommu_domain_track *t;
@@ -215,15 +237,27 @@ void iommu_domain_free(struct iommu_domain *domain)
 		domain->ops->free(domain);
 }
 
-/* Return: @domain's IOMMU_DOMAIN_* type (BLOCKED, 0, for NULL). */
+/**
+ * iommu_domain_type() - @domain's IOMMU_DOMAIN_* type
+ * @domain: the domain, or NULL
+ *
+ * Context: any.
+ * Return: the type; IOMMU_DOMAIN_BLOCKED (0) for NULL.
+ */
 unsigned int iommu_domain_type(const struct iommu_domain *domain)
 {
 	return domain ? domain->type : IOMMU_DOMAIN_BLOCKED;
 }
 
-/*
+/**
  * domain_iommu_ops_compatible() - may @domain be attached to devices of the
- * driver @ops?  Its own domains and its own static identity/blocked ones.
+ * driver @ops?
+ * @ops: the driver of the devices
+ * @domain: the domain
+ *
+ * Context: any.
+ * Return: true for the driver's own domains and its own static
+ * identity/blocked ones.
  */
 bool domain_iommu_ops_compatible(const struct iommu_ops *ops,
 				 struct iommu_domain *domain)

@@ -10,9 +10,6 @@
 
 #include "core/core-priv.h"
 
-/* Machine being probed on this thread, for iommu_group_alloc(). */
-__thread struct sio_machine *iommu_group_alloc_ctx;
-
 /**
  * __iommu_group_alloc() - a new empty group of @m with one reference, an id
  * and its sysfs directories
@@ -66,17 +63,22 @@ err_free:
 }
 
 /**
- * iommu_group_alloc() - a new group (inside ops->device_group only)
+ * iommu_group_alloc() - a new, empty group in @dev's machine
+ * @dev: the device a driver's ops->device_group is grouping (it names the
+ *	machine; the group is not tied to it otherwise)
  *
- * Context: the core's probe path (probe lock held).
- * Return: the group with one reference, or ERR_PTR(-EINVAL/-ENOMEM/-ENOSPC).
+ * The kernel's takes no argument: its groups are global.  Here each machine
+ * has its own, so the caller names the machine through @dev.
+ *
+ * Context: may sleep.
+ * Return: the group with one reference, or ERR_PTR(-EINVAL) (NULL @dev, or a
+ * machine without an IOMMU core), ERR_PTR(-ENOMEM/-ENOSPC).
  */
-struct iommu_group *iommu_group_alloc(void)
+struct iommu_group *iommu_group_alloc(struct sio_device *dev)
 {
-	if (WARN(!iommu_group_alloc_ctx,
-		 "iommu_group_alloc() outside of ops->device_group"))
+	if (!dev)
 		return ERR_PTR(-EINVAL);
-	return __iommu_group_alloc(iommu_group_alloc_ctx);
+	return __iommu_group_alloc(dev->machine);
 }
 
 static void iommu_group_release(struct iommu_group *group)
@@ -122,7 +124,8 @@ struct iommu_group *iommu_group_get(struct sio_device *dev)
 
 /**
  * iommu_group_ref_get() - take another reference on @group
- * Context: any.  Return: @group (NULL stays NULL).
+ * Context: any.
+ * Return: @group (NULL stays NULL).
  */
 struct iommu_group *iommu_group_ref_get(struct iommu_group *group)
 {
@@ -148,7 +151,13 @@ void iommu_group_put(struct iommu_group *group)
 		iommu_group_release(group);
 }
 
-/* Return: the group id, or -EINVAL for NULL. */
+/**
+ * iommu_group_id() - the id of @group (its name in /sys/kernel/iommu_groups)
+ * @group: the group, or NULL
+ *
+ * Context: any.
+ * Return: the id, or -EINVAL for NULL.
+ */
 int iommu_group_id(struct iommu_group *group)
 {
 	return group ? group->id : -EINVAL;
@@ -181,9 +190,13 @@ int iommu_group_for_each_dev(struct iommu_group *group, void *data,
 	return ret;
 }
 
-/*
+/**
  * iommu_group_first_dev() - the device drivers see for group-wide
- * allocations.  Context: group mutex held.  Return: NULL for an empty group.
+ * allocations
+ * @group: the group
+ *
+ * Context: group mutex held.
+ * Return: the first device, or NULL for an empty group.
  */
 struct sio_device *iommu_group_first_dev(struct iommu_group *group)
 {
@@ -305,13 +318,12 @@ void __iommu_group_free_device(struct iommu_group *group,
  * generic_device_group() - a new group for every device
  * @dev: the device being probed
  *
- * Context: ops->device_group.  Return: a group or ERR_PTR.
+ * Context: ops->device_group.
+ * Return: a group or ERR_PTR.
  */
 struct iommu_group *generic_device_group(struct sio_device *dev)
 {
-	if (!dev)
-		return ERR_PTR(-EINVAL);
-	return __iommu_group_alloc(dev->machine);
+	return iommu_group_alloc(dev);
 }
 
 /**

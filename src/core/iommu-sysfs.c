@@ -213,7 +213,13 @@ err_remove:
 	return ret;
 }
 
-/* Remove the group's nodes, waiting for running callbacks.  No group lock. */
+/**
+ * iommu_group_sysfs_remove() - remove @group's sysfs nodes
+ * @group: the group (nodes never created are skipped)
+ *
+ * Context: may sleep: waits for callbacks running on the nodes, so no group
+ * mutex may be held.
+ */
 void iommu_group_sysfs_remove(struct iommu_group *group)
 {
 	if (group->debug_kobj)
@@ -227,6 +233,14 @@ void iommu_group_sysfs_remove(struct iommu_group *group)
 	group->kobj = NULL;
 }
 
+/**
+ * iommu_subsys_sysfs_init() - create /sys/kernel/iommu_groups and
+ * /sys/kernel/debug/iommu/groups for the machine
+ * @s: the machine's core state (a machine without sysfs gets nothing)
+ *
+ * Context: may sleep; from iommu_subsys_init().
+ * Return: 0, or the sysfs error with nothing left behind.
+ */
 int iommu_subsys_sysfs_init(struct iommu_subsys *s)
 {
 	struct sio_sysfs *fs = s->machine->sysfs;
@@ -252,6 +266,12 @@ err:
 	return PTR_ERR(n);
 }
 
+/**
+ * iommu_subsys_sysfs_exit() - remove what iommu_subsys_sysfs_init() made
+ * @s: the machine's core state
+ *
+ * Context: may sleep (waits for running callbacks); no core lock held.
+ */
 void iommu_subsys_sysfs_exit(struct iommu_subsys *s)
 {
 	if (s->debug_root)

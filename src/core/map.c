@@ -184,7 +184,8 @@ size_t iommu_unmap(struct iommu_domain *domain, unsigned long iova, size_t size)
 
 /**
  * iommu_iova_to_phys() - what @iova translates to in @domain
- * Context: any.  Return: the physical address, or 0 (nothing mapped,
+ * Context: any.
+ * Return: the physical address, or 0 (nothing mapped,
  * blocked, NULL).
  */
 uint64_t iommu_iova_to_phys(struct iommu_domain *domain, unsigned long iova)
@@ -200,6 +201,12 @@ uint64_t iommu_iova_to_phys(struct iommu_domain *domain, unsigned long iova)
 	return domain->ops->iova_to_phys(domain, iova);
 }
 
+/**
+ * iommu_iotlb_gather_init() - make @gather empty
+ * @gather: the gather
+ *
+ * Context: any.
+ */
 void iommu_iotlb_gather_init(struct iommu_iotlb_gather *gather)
 {
 	gather->start = ULONG_MAX;
@@ -208,6 +215,14 @@ void iommu_iotlb_gather_init(struct iommu_iotlb_gather *gather)
 	gather->queued = false;
 }
 
+/**
+ * iommu_iotlb_gather_add_range() - widen @gather to cover [@iova, +@size)
+ * @gather: the gather
+ * @iova: start of the range
+ * @size: bytes
+ *
+ * Context: any (the caller owns @gather).
+ */
 void iommu_iotlb_gather_add_range(struct iommu_iotlb_gather *gather,
 				  unsigned long iova, size_t size)
 {
@@ -241,7 +256,14 @@ void iommu_iotlb_gather_add_page(struct iommu_domain *domain,
 	iommu_iotlb_gather_add_range(gather, iova, size);
 }
 
-/* Perform the gathered invalidations (driver iotlb_sync) and reset @gather. */
+/**
+ * iommu_iotlb_sync() - perform the invalidations gathered in @gather
+ * (the driver's iotlb_sync, if anything was gathered) and reset it
+ * @domain: the domain the pages were unmapped from
+ * @gather: the gather
+ *
+ * Context: any; takes what the driver's iotlb_sync takes.
+ */
 void iommu_iotlb_sync(struct iommu_domain *domain,
 		      struct iommu_iotlb_gather *gather)
 {

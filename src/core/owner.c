@@ -103,10 +103,14 @@ unlock_out:
 	iommu_group_put(group);
 }
 
-/*
+/**
  * __iommu_dev_drop_dma_use() - @dev leaves its group with DMA-API uses still
  * counted (its IOMMU went away under a bound driver): take them out of the
- * group's count so the devices that stay are accounted exactly.
+ * group's count so the devices that stay are accounted exactly
+ * @group: @dev's group
+ * @dev: the device leaving it
+ *
+ * Context: group mutex held.
  */
 void __iommu_dev_drop_dma_use(struct iommu_group *group, struct sio_device *dev)
 {
@@ -297,7 +301,8 @@ void iommu_device_release_dma_owner(struct sio_device *dev)
 /**
  * iommu_group_dma_owner_claimed() - does anyone (DMA-API drivers or a user
  * owner) use @group's DMA?
- * Context: takes the group mutex.  Return: owner_cnt != 0 (false for NULL).
+ * Context: takes the group mutex.
+ * Return: owner_cnt != 0 (false for NULL).
  */
 bool iommu_group_dma_owner_claimed(struct iommu_group *group)
 {

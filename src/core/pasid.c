@@ -10,22 +10,6 @@
 
 #include "core/core-priv.h"
 
-static struct iommu_domain *pasid_entry_domain(void *entry)
-{
-	if (xa_pointer_tag(entry) == IOMMU_PASID_ARRAY_HANDLE)
-		return ((struct iommu_attach_handle *)xa_untag_pointer(entry))
-			->domain;
-	return xa_untag_pointer(entry);
-}
-
-static void *pasid_make_entry(struct iommu_domain *domain,
-			      struct iommu_attach_handle *handle)
-{
-	if (handle)
-		return xa_tag_pointer(handle, IOMMU_PASID_ARRAY_HANDLE);
-	return xa_tag_pointer(domain, IOMMU_PASID_ARRAY_DOMAIN);
-}
-
 /* Put @dev's @pasid on the driver's blocked domain (detach). */
 static void iommu_remove_dev_pasid(struct sio_device *dev, unsigned int pasid,
 				   struct iommu_domain *domain)
@@ -171,7 +155,7 @@ int iommu_attach_device_pasid(struct iommu_domain *domain,
 		handle->domain = domain;
 	/* Now faults on @pasid can find it. */
 	WARN_ON(xa_is_err(xa_store(&group->pasid_array, pasid,
-				   pasid_make_entry(domain, handle),
+				   iommu_make_pasid_array_entry(domain, handle),
 				   GFP_KERNEL)));
 out_unlock:
 	mutex_unlock(&group->mutex);
@@ -218,7 +202,7 @@ int iommu_replace_device_pasid(struct iommu_domain *domain,
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	entry = pasid_make_entry(domain, handle);
+	entry = iommu_make_pasid_array_entry(domain, handle);
 	curr = xa_load(&group->pasid_array, pasid);
 	if (!curr) {
 		ret = -EINVAL;
@@ -229,7 +213,7 @@ int iommu_replace_device_pasid(struct iommu_domain *domain,
 		goto out_unlock;
 	}
 
-	curr_domain = pasid_entry_domain(curr);
+	curr_domain = pasid_array_entry_to_domain(curr);
 	if (curr_domain != domain) {
 		ret = __iommu_set_group_pasid(domain, group, pasid,
 					      curr_domain);
@@ -299,43 +283,27 @@ struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
 		return ERR_PTR(-ENOENT);
 	xa_lock(&group->pasid_array);
 	entry = xa_load(&group->pasid_array, pasid);
-	if (!entry || xa_pointer_tag(entry) != IOMMU_PASID_ARRAY_HANDLE) {
+	handle = pasid_array_entry_to_handle(entry);
+	if (!handle)
 		handle = ERR_PTR(-ENOENT);
-	} else {
-		handle = xa_untag_pointer(entry);
-		if (type && handle->domain->type != type)
-			handle = ERR_PTR(-EBUSY);
-	}
+	else if (type && handle->domain->type != type)
+		handle = ERR_PTR(-EBUSY);
 	xa_unlock(&group->pasid_array);
 	return handle;
 }
 
-/*
- * The global PASID space: one per process, as the kernel's is one per
- * system (iommu_free_global_pasid() names no device).  The IDA is destroyed
- * whenever it becomes empty so nothing outlives the last user.
- */
-static pthread_once_t global_pasid_once = PTHREAD_ONCE_INIT;
-static struct mutex global_pasid_lock;	/* leaf; protects the two below */
-static struct ida global_pasid_ida;
-static unsigned long global_pasid_count;
-
-static void global_pasid_init(void)
-{
-	mutex_init(&global_pasid_lock);
-	ida_init(&global_pasid_ida);
-}
-
 /**
- * iommu_alloc_global_pasid() - a PASID valid on every device (SVA, DMA API)
+ * iommu_alloc_global_pasid() - a PASID valid on every device of @dev's
+ * machine (SVA, DMA API)
  * @dev: the device whose max_pasids bounds the value
  *
- * Context: may sleep.
+ * Context: may sleep; takes the machine's PASID lock.
  * Return: a PASID in [1, max_pasids - 1], or IOMMU_PASID_INVALID (no PASID
  * support, exhausted, out of memory).
  */
 unsigned int iommu_alloc_global_pasid(struct sio_device *dev)
 {
+	struct iommu_subsys *s;
 	unsigned int max;
 	int ret;
 
@@ -344,35 +312,37 @@ unsigned int iommu_alloc_global_pasid(struct sio_device *dev)
 	max = dev->iommu->max_pasids;
 	if (max <= IOMMU_FIRST_GLOBAL_PASID)
 		return IOMMU_PASID_INVALID;
+	s = dev_subsys(dev);
+	if (WARN_ON(!s))
+		return IOMMU_PASID_INVALID;
 
-	pthread_once(&global_pasid_once, global_pasid_init);
-	mutex_lock(&global_pasid_lock);
-	ret = ida_alloc_range(&global_pasid_ida, IOMMU_FIRST_GLOBAL_PASID,
-			      max - 1, GFP_KERNEL);
+	mutex_lock(&s->pasid_lock);
+	ret = ida_alloc_range(&s->pasid_ida, IOMMU_FIRST_GLOBAL_PASID, max - 1,
+			      GFP_KERNEL);
 	if (ret >= 0)
-		global_pasid_count++;
-	mutex_unlock(&global_pasid_lock);
+		s->pasid_count++;
+	mutex_unlock(&s->pasid_lock);
 	return ret < 0 ? IOMMU_PASID_INVALID : (unsigned int)ret;
 }
 
 /**
  * iommu_free_global_pasid() - return a PASID from iommu_alloc_global_pasid()
+ * @dev: a device of the machine the PASID was allocated in (e.g. the one
+ *	passed to iommu_alloc_global_pasid())
  * @pasid: the PASID; IOMMU_PASID_INVALID WARNs and is ignored
  *
- * Context: may sleep.
+ * Context: may sleep; takes the machine's PASID lock.
  */
-void iommu_free_global_pasid(unsigned int pasid)
+void iommu_free_global_pasid(struct sio_device *dev, unsigned int pasid)
 {
-	if (WARN_ON(pasid == IOMMU_PASID_INVALID))
+	struct iommu_subsys *s = dev ? dev_subsys(dev) : NULL;
+
+	if (WARN_ON(!s || pasid == IOMMU_PASID_INVALID))
 		return;
-	pthread_once(&global_pasid_once, global_pasid_init);
-	mutex_lock(&global_pasid_lock);
-	if (!WARN_ON(!global_pasid_count)) {
-		ida_free(&global_pasid_ida, pasid);
-		if (!--global_pasid_count) {
-			ida_destroy(&global_pasid_ida);
-			ida_init(&global_pasid_ida);
-		}
+	mutex_lock(&s->pasid_lock);
+	if (!WARN_ON(!s->pasid_count)) {
+		ida_free(&s->pasid_ida, pasid);
+		s->pasid_count--;
 	}
-	mutex_unlock(&global_pasid_lock);
+	mutex_unlock(&s->pasid_lock);
 }

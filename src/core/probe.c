@@ -8,12 +8,16 @@
 #include "core/core-priv.h"
 #include "core/fw.h"
 
-/*
+/**
  * dev_has_fwspec() - has the IOMMU seen @dev's firmware description?
+ * @dev: the device
  *
  * A device that is not "late" is described to the IOMMU at device_add (like
  * DT); a late one only once sio_fw_dma_configure() ran (the ACPI/IORT
  * ordering of seed 000).
+ *
+ * Context: any; the answer is stable under the probe lock.
+ * Return: true if @dev names an IOMMU and that IOMMU has seen it.
  */
 bool dev_has_fwspec(struct sio_device *dev)
 {
@@ -109,9 +113,7 @@ static int iommu_init_device(struct sio_device *dev)
 	}
 	dev->iommu->iommu_dev = iommu_dev;
 
-	iommu_group_alloc_ctx = dev->machine;
 	group = ops->device_group(dev);
-	iommu_group_alloc_ctx = NULL;
 	if (WARN_ON(!group))
 		group = ERR_PTR(-EINVAL);
 	if (IS_ERR(group)) {
@@ -472,11 +474,26 @@ int sio_fw_dma_configure(struct sio_device *dev)
 	return ret == -ENODEV ? 0 : ret;
 }
 
+/**
+ * device_iommu_mapped() - is @dev in an IOMMU group?
+ * @dev: the device, or NULL
+ *
+ * Context: any (a racy snapshot unless the caller holds @dev's device lock).
+ * Return: true if @dev has a group.
+ */
 bool device_iommu_mapped(struct sio_device *dev)
 {
 	return dev && READ_ONCE(dev->iommu_group) != NULL;
 }
 
+/**
+ * sio_dev_iommu_ids() - the stream IDs of @dev's firmware description
+ * @dev: the device, or NULL
+ * @num: set to the number of IDs (0 for NULL @dev); may be NULL
+ *
+ * Context: any (the firmware description is immutable once added).
+ * Return: the IDs, NULL for a NULL @dev.
+ */
 const uint32_t *sio_dev_iommu_ids(struct sio_device *dev, unsigned int *num)
 {
 	if (!dev) {
@@ -489,16 +506,37 @@ const uint32_t *sio_dev_iommu_ids(struct sio_device *dev, unsigned int *num)
 	return dev->fw.ids;
 }
 
+/**
+ * sio_dev_pasid_bits() - PASID width of @dev per its firmware description
+ * @dev: the device, or NULL
+ *
+ * Context: any.
+ * Return: the number of PASID bits (0: no PASID support, or NULL @dev).
+ */
 unsigned int sio_dev_pasid_bits(struct sio_device *dev)
 {
 	return dev ? dev->fw.pasid_bits : 0;
 }
 
+/**
+ * dev_iommu_priv_get() - the IOMMU driver's private data of @dev
+ * @dev: the device, or NULL
+ *
+ * Context: any; valid between the driver's probe_device and release_device.
+ * Return: what dev_iommu_priv_set() stored, or NULL.
+ */
 void *dev_iommu_priv_get(struct sio_device *dev)
 {
 	return dev && dev->iommu ? dev->iommu->priv : NULL;
 }
 
+/**
+ * dev_iommu_priv_set() - store the IOMMU driver's private data of @dev
+ * @dev: a device being probed (WARNs if it has no IOMMU data)
+ * @priv: the data
+ *
+ * Context: the driver's probe_device or release_device (probe lock held).
+ */
 void dev_iommu_priv_set(struct sio_device *dev, void *priv)
 {
 	if (dev && !WARN_ON(!dev->iommu))

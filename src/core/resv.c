@@ -9,11 +9,24 @@
 
 #include "core/core-priv.h"
 
+/**
+ * iommu_resv_list_init() - make @list an empty reserved-region list
+ * @list: the list
+ *
+ * Context: any.
+ */
 void iommu_resv_list_init(struct iommu_resv_list *list)
 {
 	INIT_LIST_HEAD(&list->regions);
 }
 
+/**
+ * iommu_resv_list_free() - free every region of @list (it stays usable,
+ * empty)
+ * @list: the list
+ *
+ * Context: any.
+ */
 void iommu_resv_list_free(struct iommu_resv_list *list)
 {
 	struct iommu_resv_entry *e, *tmp;
@@ -120,6 +133,18 @@ int iommu_get_resv_list(struct sio_device *dev, struct iommu_resv_list *list)
 	return 0;
 }
 
+/**
+ * iommu_for_each_resv_region() - call @fn on each of @dev's reserved regions
+ * (firmware's and the driver's), sorted by address, overlapping regions of
+ * one type merged
+ * @dev: a probed device
+ * @fn: stops the walk with a non-zero return
+ * @data: passed to @fn
+ *
+ * Context: may sleep; group mutex held or not (@fn runs with no core lock).
+ * Return: 0, -EINVAL (NULL args), -ENODEV (no IOMMU), -ENOMEM, or @fn's
+ * value.
+ */
 int iommu_for_each_resv_region(struct sio_device *dev,
 			       int (*fn)(const struct iommu_resv_region *r,
 					 void *data),

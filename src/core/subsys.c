@@ -35,6 +35,8 @@ int iommu_subsys_init(struct sio_machine *m)
 	INIT_LIST_HEAD(&s->domains);
 	INIT_LIST_HEAD(&s->bus_hooks);
 	ida_init(&s->group_ida);
+	mutex_init(&s->pasid_lock);
+	ida_init(&s->pasid_ida);
 	/* The kernel's defaults without a command line: translated, lazy. */
 	s->def_base_type = IOMMU_DOMAIN_DMA;
 	s->dma_strict = false;
@@ -47,6 +49,8 @@ int iommu_subsys_init(struct sio_machine *m)
 	return 0;
 
 err_free:
+	ida_destroy(&s->pasid_ida);
+	mutex_destroy(&s->pasid_lock);
 	ida_destroy(&s->group_ida);
 	mutex_destroy(&s->lock);
 	mutex_destroy(&s->probe_lock);
@@ -59,7 +63,7 @@ err_free:
  * @m: the machine
  *
  * WARNs if IOMMU instances are still registered, groups or domains are
- * still alive (leaks of the layers above).
+ * still alive, or global PASIDs still allocated (leaks of the layers above).
  *
  * Context: may sleep; after every IOMMU instance was unregistered.
  */
@@ -80,15 +84,28 @@ void iommu_subsys_exit(struct sio_machine *m)
 	WARN(!list_empty(&s->iommus), "IOMMU instances still registered");
 	WARN(!list_empty(&s->groups), "IOMMU groups still alive");
 	WARN(!list_empty(&s->domains), "IOMMU domains still alive");
+	WARN(s->pasid_count, "%lu global PASIDs still allocated",
+	     s->pasid_count);
 
 	iommu_subsys_sysfs_exit(s);
 	m->iommu = NULL;
+	ida_destroy(&s->pasid_ida);
+	mutex_destroy(&s->pasid_lock);
 	ida_destroy(&s->group_ida);
 	mutex_destroy(&s->lock);
 	mutex_destroy(&s->probe_lock);
 	kfree(s);
 }
 
+/**
+ * iommu_subsys_def_type() - the machine-wide default domain type
+ * (iommu.passthrough= and iommu.strict=)
+ * @s: the machine's core state
+ *
+ * Context: subsys lock held (the policy fields change under it).
+ * Return: IOMMU_DOMAIN_IDENTITY, IOMMU_DOMAIN_DMA (strict) or
+ * IOMMU_DOMAIN_DMA_FQ (lazy).
+ */
 unsigned int iommu_subsys_def_type(struct iommu_subsys *s)
 {
 	if (s->def_base_type == IOMMU_DOMAIN_IDENTITY)
@@ -115,9 +132,13 @@ static const char *iommu_domain_type_str(unsigned int t)
 	}
 }
 
-/*
- * Print the policy once per machine, before the first group is set up (the
- * kernel prints it at subsys_initcall, before any device is probed).
+/**
+ * iommu_log_default_type() - print the default domain policy, once per
+ * machine, before the first group is set up (the kernel prints it at
+ * subsys_initcall, before any device is probed)
+ * @s: the machine's core state
+ *
+ * Context: takes the subsys lock (a leaf).
  */
 void iommu_log_default_type(struct iommu_subsys *s)
 {
@@ -180,6 +201,15 @@ int sio_iommu_set_default_domain_policy(struct sio_machine *m, int passthrough,
 	return 0;
 }
 
+/**
+ * sio_iommu_set_legacy_v7_order() - model the v5.17 kernel's ordering of
+ * seed 000 (see include/softiommu/iommu.h)
+ * @m: the machine
+ * @on: true for the v7 order, false (default) for today's
+ *
+ * Context: takes the subsys lock; before devices are added.
+ * Return: 0, -EINVAL for a machine without IOMMU core state.
+ */
 int sio_iommu_set_legacy_v7_order(struct sio_machine *m, bool on)
 {
 	struct iommu_subsys *s = m ? m->iommu : NULL;
@@ -192,6 +222,13 @@ int sio_iommu_set_legacy_v7_order(struct sio_machine *m, bool on)
 	return 0;
 }
 
+/**
+ * sio_iommu_legacy_v7_order() - is @m modelling the v5.17 (v7) ordering?
+ * @m: the machine, or NULL
+ *
+ * Context: any (lockless read of a flag set at assembly).
+ * Return: the flag; false without IOMMU core state.
+ */
 bool sio_iommu_legacy_v7_order(struct sio_machine *m)
 {
 	struct iommu_subsys *s = m ? m->iommu : NULL;
@@ -199,6 +236,15 @@ bool sio_iommu_legacy_v7_order(struct sio_machine *m)
 	return s ? READ_ONCE(s->legacy_v7_order) : false;
 }
 
+/**
+ * sio_iommu_set_caps() - whether the "user" writing sysfs has CAP_SYS_ADMIN
+ * and CAP_SYS_RAWIO (without them the group "type" store fails)
+ * @m: the machine
+ * @admin: true (default) if it has them
+ *
+ * Context: takes the subsys lock (a leaf).
+ * Return: 0, -EINVAL for a machine without IOMMU core state.
+ */
 int sio_iommu_set_caps(struct sio_machine *m, bool admin)
 {
 	struct iommu_subsys *s = m ? m->iommu : NULL;
@@ -211,10 +257,14 @@ int sio_iommu_set_caps(struct sio_machine *m, bool admin)
 	return 0;
 }
 
-/*
- * iommu_find_instance() - the registered instance called @name, or NULL.
+/**
+ * iommu_find_instance() - the registered instance called @name
+ * @s: the machine's core state
+ * @name: the instance name (a device's firmware "iommu")
+ *
  * Context: takes the subsys lock.  The instance stays valid while the
  * caller holds the probe lock (unregistration takes it).
+ * Return: the instance, or NULL if none is registered under @name.
  */
 struct iommu_device *iommu_find_instance(struct iommu_subsys *s,
 					 const char *name)
@@ -311,6 +361,13 @@ int iommu_bus_init(struct sio_bus *bus)
 	return 0;
 }
 
+/**
+ * iommu_bus_exit() - stop following @bus (undo iommu_bus_init())
+ * @bus: the bus; one never hooked is ignored
+ *
+ * Context: may sleep (unregisters the notifier); takes the subsys lock;
+ * before sio_bus_unregister().
+ */
 void iommu_bus_exit(struct sio_bus *bus)
 {
 	struct iommu_bus_hook *h, *found = NULL;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * dma-iommu: the kernel DMA API over a device's default domain.  Identity
- * (or no IOMMU): DMA address = physical address.  DMA / DMA-FQ: a per-domain
- * IOVA cookie (allocator + flush queue), strict or lazy unmap (§10.2).
- * Kernel counterpart: drivers/iommu/dma-iommu.c, kernel/dma/mapping.c
+ * dma-iommu: the IOMMU DMA ops behind the DMA API (mapping.c) for a device
+ * whose default domain is DMA or DMA-FQ: a per-domain IOVA cookie
+ * (allocator + flush queue), strict or lazy unmap (§10.2).
+ * Kernel counterpart: drivers/iommu/dma-iommu.c
  */
 #include <pthread.h>
 #include <string.h>
@@ -13,8 +13,7 @@
 #include "dma/dma-priv.h"
 #include "dma/iova.h"
 #include "dma/fq.h"
-#include "mem/phys-mem.h"
-#include "dev/dma-link.h"
+#include "dma/iommu-dma.h"
 #include <softiommu/iommu.h>
 #include <softiommu/iommu-driver.h>
 
@@ -144,9 +143,9 @@ static void dma_cookie_free(struct iommu_dma_cookie *cookie)
  * @domain: a DMA or DMA_FQ paging domain
  *
  * Idempotent; concurrent callers agree on one cookie.
- * Context: may sleep; takes the cookie creation lock.  Return: 0; -EINVAL
- * (not a DMA-API paging domain, another cookie, no page sizes or a granule
- * above PAGE_SIZE); -ENOMEM.
+ * Context: may sleep; takes the cookie creation lock.
+ * Return: 0; -EINVAL (not a DMA-API paging domain, another cookie, no page
+ * sizes or a granule above PAGE_SIZE); -ENOMEM.
  */
 int iommu_get_dma_cookie(struct iommu_domain *domain)
 {
@@ -327,8 +326,9 @@ out_unlock:
  * iommu_dma_domain_init_fq() - bring up @domain's flush queue now
  * @domain: a DMA_FQ domain
  *
- * Context: may sleep.  Return: 0; -EINVAL; -ENOMEM or -EOPNOTSUPP when the
- * queue could not be set up (the domain then unmaps strictly).
+ * Context: may sleep.
+ * Return: 0; -EINVAL; -ENOMEM or -EOPNOTSUPP when the queue could not be
+ * set up (the domain then unmaps strictly).
  */
 int iommu_dma_domain_init_fq(struct iommu_domain *domain)
 {
@@ -348,7 +348,8 @@ int iommu_dma_domain_init_fq(struct iommu_domain *domain)
  * iommu_dma_flush_fq() - flush the IOTLB and release every queued IOVA
  * @domain: a domain with a DMA cookie
  *
- * Context: may sleep.  Return: 0; -ENOENT (no cookie or no flush queue).
+ * Context: may sleep.
+ * Return: 0; -ENOENT (no cookie or no flush queue).
  */
 int iommu_dma_flush_fq(struct iommu_domain *domain)
 {
@@ -365,7 +366,8 @@ int iommu_dma_flush_fq(struct iommu_domain *domain)
  * @domain: the domain
  * @st: filled in
  *
- * Context: any.  Return: 0, -ENOENT (no DMA cookie).
+ * Context: any.
+ * Return: 0, -ENOENT (no DMA cookie).
  */
 int iommu_dma_get_stats(struct iommu_domain *domain, struct iommu_dma_stats *st)
 {
@@ -442,57 +444,21 @@ static int dma_dir_to_prot(enum dma_data_direction dir)
 	}
 }
 
-/*
- * The domain the DMA API translates through for @dev, or NULL for the
- * direct (1:1) path: no IOMMU, identity or any non-DMA-API default domain.
+/**
+ * iommu_dma_domain() - the domain the DMA API translates through for @dev
+ * @dev: the device
+ *
+ * Context: any; lockless.
+ * Return: the DMA or DMA-FQ default domain, or NULL for the direct (1:1)
+ * path: no IOMMU, identity or any non-DMA-API default domain.
  */
-static struct iommu_domain *dma_dev_domain(struct sio_device *dev)
+struct iommu_domain *iommu_dma_domain(struct sio_device *dev)
 {
 	struct iommu_domain *domain = iommu_get_dma_domain(dev);
 
 	if (domain && (domain->type & __IOMMU_DOMAIN_DMA_API))
 		return domain;
 	return NULL;
-}
-
-/**
- * dma_set_mask() - the addresses @dev can generate
- * @dev: the device
- * @mask: DMA_BIT_MASK(n), n >= 32
- *
- * Context: the driver's probe.  Return: 0, -EIO (NULL @dev, mask too small).
- */
-int dma_set_mask(struct sio_device *dev, u64 mask)
-{
-	if (!dev || mask < DMA_BIT_MASK(32))
-		return -EIO;
-	WRITE_ONCE(dev->dma_mask, mask);
-	return 0;
-}
-
-/**
- * dma_set_mask_and_coherent() - dma_set_mask() (one mask for both here)
- * @dev: the device
- * @mask: the mask
- *
- * Context: the driver's probe.  Return: as dma_set_mask().
- */
-int dma_set_mask_and_coherent(struct sio_device *dev, u64 mask)
-{
-	return dma_set_mask(dev, mask);
-}
-
-/**
- * dma_get_mask() - @dev's DMA mask
- * @dev: the device
- *
- * Context: any.  Return: the mask; DMA_BIT_MASK(32) when never set.
- */
-u64 dma_get_mask(struct sio_device *dev)
-{
-	u64 mask = READ_ONCE(dev->dma_mask);
-
-	return mask ? mask : DMA_BIT_MASK(32);
 }
 
 /* IOVA for @size bytes (granule multiple) below @dma_limit; 0 if none. */
@@ -563,11 +529,27 @@ static size_t dma_unmap_fast(struct iommu_domain *domain, unsigned long iova,
 	return unmapped;
 }
 
-/* Map @size bytes at @phys in @domain.  Return: DMA address or error. */
-static dma_addr_t iommu_dma_map(struct sio_device *dev,
-				struct iommu_domain *domain, phys_addr_t phys,
-				size_t size, int prot)
+/**
+ * iommu_dma_map_phys() - map @size bytes at @phys for @dev in @domain
+ * @dev: the device
+ * @domain: its DMA-API default domain (iommu_dma_domain())
+ * @phys: physical address
+ * @size: bytes (> 0)
+ * @dir: a valid direction
+ *
+ * Allocates a size-aligned IOVA (below 4 GiB first for PCI devices unless
+ * iommu.forcedac=), creating the domain's cookie and, for DMA-FQ, its flush
+ * queue at the first use, and finishes a deferred attach.
+ * Context: may sleep (cookie and flush-queue bring-up, deferred attach);
+ * otherwise takes only the IOVA allocator's and the driver's locks.
+ * Return: the DMA address (with @phys's offset in the granule), or
+ * DMA_MAPPING_ERROR.
+ */
+dma_addr_t iommu_dma_map_phys(struct sio_device *dev,
+			      struct iommu_domain *domain, phys_addr_t phys,
+			      size_t size, enum dma_data_direction dir)
 {
+	int prot = dma_dir_to_prot(dir);
 	struct iommu_dma_cookie *cookie;
 	struct iova_domain *iovad;
 	size_t iova_off;
@@ -603,9 +585,17 @@ err_count:
 	return DMA_MAPPING_ERROR;
 }
 
-/* Unmap [@dma_addr, +@size) (granule-aligned after alignment) strictly or lazily. */
-static void iommu_dma_unmap(struct sio_device *dev, struct iommu_domain *domain,
-			    dma_addr_t dma_addr, size_t size)
+/**
+ * iommu_dma_unmap_phys() - unmap [@dma_addr, +@size) strictly or lazily
+ * @dev: the device
+ * @domain: its DMA-API default domain (iommu_dma_domain())
+ * @dma_addr: the DMA address iommu_dma_map_phys() returned
+ * @size: the size it was given (aligned to granules here)
+ *
+ * Context: may sleep (flush-queue bring-up, a full queue's flush).
+ */
+void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
+			  dma_addr_t dma_addr, size_t size)
 {
 	struct iommu_dma_cookie *cookie = dma_cookie(domain);
 	struct iommu_iotlb_gather gather;
@@ -650,115 +640,6 @@ static void iommu_dma_unmap(struct sio_device *dev, struct iommu_domain *domain,
 	}
 }
 
-/* The 1:1 path: check the mask (no bounce buffering here). */
-static dma_addr_t dma_direct_map(struct sio_device *dev, phys_addr_t phys,
-				 size_t size)
-{
-	/*
-	 * A removed device has no way to memory: never hand it a physical
-	 * address (it may have sat behind an IOMMU that released it).
-	 */
-	if (sio_dma_link_state(dev) == SIO_DMA_LINK_DEAD) {
-		dev_err(dev, "DMA map after removal refused");
-		return DMA_MAPPING_ERROR;
-	}
-	if (phys + size - 1 < phys || phys + size - 1 > dma_get_mask(dev)) {
-		dev_err(dev,
-			"DMA addr %#llx+%#zx beyond mask %#llx (no bounce buffers)",
-			(unsigned long long)phys, size,
-			(unsigned long long)dma_get_mask(dev));
-		return DMA_MAPPING_ERROR;
-	}
-	return phys;
-}
-
-/**
- * dma_map_phys() - map [@phys, @phys + @size) for @dev
- * @dev: the device
- * @phys: physical address
- * @size: bytes
- * @dir: direction
- *
- * Context: may sleep.  Return: DMA address or DMA_MAPPING_ERROR.
- */
-dma_addr_t dma_map_phys(struct sio_device *dev, phys_addr_t phys, size_t size,
-			enum dma_data_direction dir)
-{
-	struct iommu_domain *domain;
-	int prot = dma_dir_to_prot(dir);
-
-	if (!dev || !size || WARN_ON(!prot))
-		return DMA_MAPPING_ERROR;
-	domain = dma_dev_domain(dev);
-	if (!domain)
-		return dma_direct_map(dev, phys, size);
-	return iommu_dma_map(dev, domain, phys, size, prot);
-}
-
-/**
- * dma_unmap_phys() - undo dma_map_phys()
- * @dev: the device
- * @addr: the DMA address it returned
- * @size: the size it was given
- * @dir: the direction it was given
- *
- * Context: may sleep (flush-queue bring-up, a full queue's flush).
- */
-void dma_unmap_phys(struct sio_device *dev, dma_addr_t addr, size_t size,
-		    enum dma_data_direction dir)
-{
-	struct iommu_domain *domain;
-
-	if (!dev || WARN_ON(addr == DMA_MAPPING_ERROR || !size))
-		return;
-	domain = dma_dev_domain(dev);
-	if (domain)
-		iommu_dma_unmap(dev, domain, addr, size);
-}
-
-/**
- * dma_map_single() - map a host pointer into the machine's RAM for @dev
- * @dev: the device
- * @cpu_addr: host pointer into RAM
- * @size: bytes
- * @dir: direction
- *
- * Context: may sleep.  Return: DMA address or DMA_MAPPING_ERROR.
- */
-dma_addr_t dma_map_single(struct sio_device *dev, void *cpu_addr, size_t size,
-			  enum dma_data_direction dir)
-{
-	struct sio_phys_mem *mem;
-	phys_addr_t phys;
-
-	if (!dev || !dev->machine || !cpu_addr)
-		return DMA_MAPPING_ERROR;
-	mem = READ_ONCE(dev->machine->mem);
-	if (!mem)
-		return DMA_MAPPING_ERROR;
-	phys = sio_virt_to_phys(mem, cpu_addr);
-	if (!phys || !sio_phys_range_valid(mem, phys, size)) {
-		dev_err(dev, "dma_map_single of a buffer outside machine RAM");
-		return DMA_MAPPING_ERROR;
-	}
-	return dma_map_phys(dev, phys, size, dir);
-}
-
-/**
- * dma_unmap_single() - undo dma_map_single()
- * @dev: the device
- * @addr: DMA address
- * @size: bytes
- * @dir: direction
- *
- * Context: as dma_unmap_phys().
- */
-void dma_unmap_single(struct sio_device *dev, dma_addr_t addr, size_t size,
-		      enum dma_data_direction dir)
-{
-	dma_unmap_phys(dev, addr, size, dir);
-}
-
 /* Bytes of IOVA segment @s takes in an IOMMU-mapped list. */
 static size_t sg_iova_len(struct iova_domain *iovad,
 			  const struct sio_scatterlist *s)
@@ -766,9 +647,22 @@ static size_t sg_iova_len(struct iova_domain *iovad,
 	return iova_align(iovad, iova_offset(iovad, s->phys) + s->length);
 }
 
-static int iommu_dma_map_sg(struct sio_device *dev, struct iommu_domain *domain,
-			    struct sio_scatterlist *sg, int nents, int prot)
+/**
+ * iommu_dma_map_sg() - map @sg back to back in one IOVA range of @domain
+ * @dev: the device
+ * @domain: its DMA-API default domain (iommu_dma_domain())
+ * @sg: the segments
+ * @nents: how many (> 0)
+ * @dir: a valid direction
+ *
+ * Context: may sleep (as iommu_dma_map_phys()).
+ * Return: the number of DMA segments (>= 1), or 0 with nothing mapped.
+ */
+int iommu_dma_map_sg(struct sio_device *dev, struct iommu_domain *domain,
+		     struct sio_scatterlist *sg, int nents,
+		     enum dma_data_direction dir)
 {
+	int prot = dma_dir_to_prot(dir);
 	struct iommu_dma_cookie *cookie;
 	struct iova_domain *iovad;
 	dma_addr_t iova, cur;
@@ -845,195 +739,26 @@ err_count:
 }
 
 /**
- * dma_map_sg() - map a scatter-gather list (one IOVA range behind an IOMMU)
+ * iommu_dma_unmap_sg() - undo iommu_dma_map_sg()
  * @dev: the device
- * @sg: the segments
- * @nents: how many
- * @dir: direction
+ * @domain: its DMA-API default domain (iommu_dma_domain())
+ * @sg: the list given to iommu_dma_map_sg()
+ * @nents: the count given to it (not its result)
  *
- * Context: may sleep.  Return: DMA segments (>= 1) or 0 on failure.
+ * Context: as iommu_dma_unmap_phys().
  */
-int dma_map_sg(struct sio_device *dev, struct sio_scatterlist *sg, int nents,
-	       enum dma_data_direction dir)
+void iommu_dma_unmap_sg(struct sio_device *dev, struct iommu_domain *domain,
+			struct sio_scatterlist *sg, int nents)
 {
-	struct iommu_domain *domain;
-	int prot = dma_dir_to_prot(dir), i;
-
-	if (!dev || !sg || nents <= 0 || WARN_ON(!prot))
-		return 0;
-	domain = dma_dev_domain(dev);
-	if (domain)
-		return iommu_dma_map_sg(dev, domain, sg, nents, prot);
-	for (i = 0; i < nents; i++) {
-		if (!sg[i].length)
-			return 0;
-		sg[i].dma_address =
-			dma_direct_map(dev, sg[i].phys, sg[i].length);
-		if (sg[i].dma_address == DMA_MAPPING_ERROR)
-			return 0;
-		sg[i].dma_length = sg[i].length;
-	}
-	return nents;
-}
-
-/**
- * dma_unmap_sg() - undo dma_map_sg()
- * @dev: the device
- * @sg: the list given to dma_map_sg()
- * @nents: the count given to dma_map_sg() (not its result)
- * @dir: direction
- *
- * Context: as dma_unmap_phys().
- */
-void dma_unmap_sg(struct sio_device *dev, struct sio_scatterlist *sg, int nents,
-		  enum dma_data_direction dir)
-{
-	struct iommu_dma_cookie *cookie;
-	struct iommu_domain *domain;
+	struct iommu_dma_cookie *cookie = dma_cookie(domain);
 	size_t total = 0;
 	int i;
 
-	if (!dev || !sg || nents <= 0)
-		return;
-	domain = dma_dev_domain(dev);
-	if (!domain)
-		return;
-	cookie = dma_cookie(domain);
 	if (WARN_ON(!cookie))
 		return;
 	for (i = 0; i < nents; i++)
 		total += sg_iova_len(&cookie->iovad, &sg[i]);
-	iommu_dma_unmap(dev, domain,
-			iova_align_down(&cookie->iovad, sg[0].dma_address),
-			total);
-}
-
-/**
- * dma_alloc_coherent() - zeroed RAM mapped read/write for @dev
- * @dev: the device
- * @size: bytes
- * @dma_handle: DMA address out
- * @gfp: allocation flags
- *
- * Context: may sleep.  Return: host pointer or NULL.
- */
-void *dma_alloc_coherent(struct sio_device *dev, size_t size,
-			 dma_addr_t *dma_handle, gfp_t gfp)
-{
-	struct sio_phys_mem *mem;
-	unsigned int order;
-	dma_addr_t dma;
-	u64 pa;
-
-	if (!dev || !dev->machine || !size || !dma_handle)
-		return NULL;
-	mem = READ_ONCE(dev->machine->mem);
-	if (!mem)
-		return NULL;
-	order = sio_phys_order_for_size(size);
-	if (order > mem->max_order)
-		return NULL;
-	if (sio_phys_alloc_pages(mem, order, gfp, &pa))
-		return NULL;
-	dma = dma_map_phys(dev, pa, ALIGN(size, PAGE_SIZE), DMA_BIDIRECTIONAL);
-	if (dma == DMA_MAPPING_ERROR) {
-		sio_phys_free_pages(mem, pa, order);
-		return NULL;
-	}
-	*dma_handle = dma;
-	return sio_phys_to_virt(mem, pa, size);
-}
-
-/**
- * dma_free_coherent() - undo dma_alloc_coherent()
- * @dev: the device
- * @size: the size given to it
- * @cpu_addr: the pointer it returned
- * @dma_handle: the DMA address it returned
- *
- * Context: may sleep.
- */
-void dma_free_coherent(struct sio_device *dev, size_t size, void *cpu_addr,
-		       dma_addr_t dma_handle)
-{
-	struct sio_phys_mem *mem;
-	u64 pa;
-
-	if (!dev || !dev->machine || !cpu_addr || !size)
-		return;
-	mem = READ_ONCE(dev->machine->mem);
-	if (WARN_ON(!mem))
-		return;
-	pa = sio_virt_to_phys(mem, cpu_addr);
-	if (WARN_ON(!pa))
-		return;
-	dma_unmap_phys(dev, dma_handle, ALIGN(size, PAGE_SIZE),
-		       DMA_BIDIRECTIONAL);
-	sio_phys_free_pages(mem, pa, sio_phys_order_for_size(size));
-}
-
-/* ---- public wrappers (include/softiommu/dma.h) ---- */
-
-/**
- * sio_dma_map() - public dma_map_phys()
- * @dev: the device
- * @phys: physical address
- * @size: bytes
- * @dir: direction
- *
- * Context: may sleep.  Return: DMA address or SIO_DMA_MAPPING_ERROR.
- */
-uint64_t sio_dma_map(struct sio_device *dev, uint64_t phys, size_t size,
-		     enum sio_dma_direction dir)
-{
-	return dma_map_phys(dev, phys, size, (enum dma_data_direction)dir);
-}
-
-/**
- * sio_dma_unmap() - public dma_unmap_phys()
- * @dev: the device
- * @dma: DMA address from sio_dma_map()
- * @size: its size
- * @dir: its direction
- *
- * Context: may sleep.
- */
-void sio_dma_unmap(struct sio_device *dev, uint64_t dma, size_t size,
-		   enum sio_dma_direction dir)
-{
-	dma_unmap_phys(dev, dma, size, (enum dma_data_direction)dir);
-}
-
-/**
- * sio_dma_alloc_coherent() - public dma_alloc_coherent()
- * @dev: the device
- * @size: bytes
- * @dma: DMA address out
- * @phys: physical address out (may be NULL)
- *
- * Context: may sleep.  Return: host pointer or NULL.
- */
-void *sio_dma_alloc_coherent(struct sio_device *dev, size_t size, uint64_t *dma,
-			     uint64_t *phys)
-{
-	void *cpu = dma_alloc_coherent(dev, size, dma, GFP_KERNEL);
-
-	if (cpu && phys)
-		*phys = sio_virt_to_phys(dev->machine->mem, cpu);
-	return cpu;
-}
-
-/**
- * sio_dma_free_coherent() - public dma_free_coherent()
- * @dev: the device
- * @size: the size given to sio_dma_alloc_coherent()
- * @cpu: the pointer it returned
- * @dma: the DMA address it returned
- *
- * Context: may sleep.
- */
-void sio_dma_free_coherent(struct sio_device *dev, size_t size, void *cpu,
-			   uint64_t dma)
-{
-	dma_free_coherent(dev, size, cpu, dma);
+	iommu_dma_unmap_phys(dev, domain,
+			     iova_align_down(&cookie->iovad, sg[0].dma_address),
+			     total);
 }

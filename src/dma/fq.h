@@ -94,17 +94,7 @@ struct iommu_dma_fq {
 	int ready; /* published last (release/acquire) */
 };
 
-/**
- * iommu_dma_init_fq() - set up the flush queue (idempotent)
- * @fq: zeroed or torn-down storage, or an already set up queue (no-op)
- * @ops: callbacks
- * @cookie: passed to @ops
- * @opts: layout, or NULL for per-CPU rings of IOVA_FQ_SIZE
- *
- * Context: may sleep; the caller serialises against init and teardown.
- * Return: 0; -EINVAL for bad @ops or @opts; -ENOMEM (logged) when the
- * rings cannot be allocated, in which case the caller stays strict.
- */
+/* The flush queue's life cycle and use (kernel-doc in fq.c). */
 int iommu_dma_init_fq(struct iommu_dma_fq *fq,
 		      const struct iommu_dma_fq_ops *ops, void *cookie,
 		      const struct iommu_dma_fq_options *opts);
@@ -115,43 +105,10 @@ static inline bool iommu_dma_fq_ready(const struct iommu_dma_fq *fq)
 	return smp_load_acquire(&((struct iommu_dma_fq *)fq)->ready) != 0;
 }
 
-/**
- * queue_iova() - defer the release of an unmapped range
- * @fq: a set-up flush queue
- * @pfn: first IOVA pfn of the range (already unmapped from the tables)
- * @pages: its length in pfns
- * @freelist: page-table pages freed by the unmap (spliced off; may be NULL)
- *
- * Releases what earlier flushes already cover; if the ring is still full,
- * flushes the IOTLB now (on this thread) and releases.  Arms the timer.
- * Context: any thread; takes this CPU slot's ring lock; may call
- * @flush_iotlb_all and @release under it.
- */
 void queue_iova(struct iommu_dma_fq *fq, unsigned long pfn, unsigned long pages,
 		struct list_head *freelist);
-
-/**
- * iommu_dma_fq_flush() - one IOTLB flush, then release what it covers
- * @fq: a set-up flush queue
- *
- * What the timer does; also for callers that need everything queued so far
- * released now (e.g. before switching the domain to strict).
- * Context: may sleep (in @flush_iotlb_all); takes each ring lock in turn.
- */
 void iommu_dma_fq_flush(struct iommu_dma_fq *fq);
-
-/**
- * iommu_dma_free_fq() - tear down (no-op if never set up)
- * @fq: the flush queue
- *
- * Stops the timer synchronously, then releases every queued entry WITHOUT
- * flushing: the caller is destroying the domain (the kernel frees the page
- * lists and lets the IOVAs die with the domain) or has flushed already.
- * Context: may sleep; no concurrent queue_iova().
- */
 void iommu_dma_free_fq(struct iommu_dma_fq *fq);
-
-/* Entries queued and not yet released (racy snapshot, for tests/stats). */
 unsigned long iommu_dma_fq_pending(struct iommu_dma_fq *fq);
 
 #endif /* SIO_DMA_FQ_H */

@@ -195,6 +195,15 @@ static void iova_rcaches_release(struct iova_rcache *rcaches,
 	kfree(rcaches);
 }
 
+/**
+ * iova_domain_init_rcaches() - set up the range caches of @iovad
+ * @iovad: an initialised domain without rcaches
+ *
+ * Allocates, per size class, two empty magazines for every CPU slot and
+ * prepares the depot trimming work.
+ * Context: may sleep.
+ * Return: 0, -ENOMEM (nothing left allocated), -EBUSY if already done.
+ */
 int iova_domain_init_rcaches(struct iova_domain *iovad)
 {
 	unsigned int nr_slots = sio_dma_nr_cpu_slots();
@@ -366,6 +375,13 @@ static unsigned long iova_rcache_get(struct iova_domain *iovad,
 	return pfn;
 }
 
+/**
+ * free_cpu_cached_iovas() - return one CPU slot's magazines to the tree
+ * @cpu: slot index (taken modulo the slot count)
+ * @iovad: the domain
+ *
+ * Context: any; takes the slot lock, then iova_rbtree_lock.
+ */
 void free_cpu_cached_iovas(unsigned int cpu, struct iova_domain *iovad)
 {
 	unsigned int i;
@@ -384,6 +400,12 @@ void free_cpu_cached_iovas(unsigned int cpu, struct iova_domain *iovad)
 	}
 }
 
+/**
+ * free_global_cached_iovas() - return every depot magazine to the tree
+ * @iovad: the domain
+ *
+ * Context: any; takes each depot lock, then iova_rbtree_lock.
+ */
 void free_global_cached_iovas(struct iova_domain *iovad)
 {
 	struct iova_magazine *mag, *next;
@@ -454,6 +476,18 @@ err_free_nodes:
 	return 0;
 }
 
+/**
+ * alloc_iova_fast() - allocate through the range caches
+ * @iovad: the domain
+ * @size: pfns; below 32 rounded up to a power of two
+ * @limit_pfn: highest pfn the range may use (inclusive)
+ * @flush_rcache: on failure, empty every cache and retry once
+ *
+ * The result is always size-aligned (rule 79).  With the rcaches set up
+ * the fast path takes one uncontended lock (this CPU slot's).
+ * Context: any; takes a CPU slot lock, maybe the depot and tree locks.
+ * Return: the first pfn, or 0 when no room.
+ */
 unsigned long alloc_iova_fast(struct iova_domain *iovad, unsigned long size,
 			      unsigned long limit_pfn, bool flush_rcache)
 {
@@ -488,6 +522,14 @@ unsigned long alloc_iova_fast(struct iova_domain *iovad, unsigned long size,
 	}
 }
 
+/**
+ * free_iova_fast() - give back a range from alloc_iova_fast()
+ * @iovad: the domain
+ * @pfn: its first pfn
+ * @size: the size passed to alloc_iova_fast()
+ *
+ * Context: any; as alloc_iova_fast().
+ */
 void free_iova_fast(struct iova_domain *iovad, unsigned long pfn,
 		    unsigned long size)
 {
@@ -498,6 +540,17 @@ void free_iova_fast(struct iova_domain *iovad, unsigned long pfn,
 	free_iova(iovad, pfn);
 }
 
+/**
+ * free_iova_fast_slot() - free_iova_fast() into CPU slot @slot's cache
+ * @iovad: the allocator
+ * @pfn: first pfn of the range
+ * @size: its size in granules
+ * @slot: CPU slot (taken modulo the number of slots)
+ *
+ * For a flush queue releasing, from any CPU, what another CPU queued: the
+ * range goes back where that CPU will allocate it again.
+ * Context: any; takes the slot's cache lock (or the tree lock).
+ */
 void free_iova_fast_slot(struct iova_domain *iovad, unsigned long pfn,
 			 unsigned long size, unsigned int slot)
 {
@@ -506,6 +559,15 @@ void free_iova_fast_slot(struct iova_domain *iovad, unsigned long pfn,
 	free_iova(iovad, pfn);
 }
 
+/**
+ * iova_rcache_cached_pfns() - pfns held by @iovad's range caches, depots
+ * included (ranges times their class size)
+ * @iovad: the domain
+ *
+ * Context: any; takes each slot and depot lock in turn (racy unless the
+ * caller quiesced the domain; for tests and the bench).
+ * Return: the pfn count (0 without range caches).
+ */
 unsigned long iova_rcache_cached_pfns(struct iova_domain *iovad)
 {
 	unsigned long n = 0;
@@ -530,6 +592,14 @@ unsigned long iova_rcache_cached_pfns(struct iova_domain *iovad)
 	return n;
 }
 
+/**
+ * iova_rcache_depot_size() - magazines in the depot of one size class
+ * @iovad: the domain
+ * @log_size: the class, 0..IOVA_RANGE_CACHE_MAX_SIZE - 1
+ *
+ * Context: any; takes the depot lock (racy snapshot, for tests).
+ * Return: the count (0 without range caches or for a bad @log_size).
+ */
 unsigned int iova_rcache_depot_size(struct iova_domain *iovad,
 				    unsigned int log_size)
 {

@@ -136,6 +136,17 @@ void __iova_remove(struct iova_domain *iovad, struct iova *iova)
 		iova_update_gap(iovad, to_iova(next));
 }
 
+/**
+ * init_iova_domain() - initialise an empty IOVA domain
+ * @iovad: the domain (caller-owned storage)
+ * @granule: allocation unit in bytes; a power of two no larger than PAGE_SIZE
+ * @start_pfn: lowest pfn to allocate (pfn 0 is never handed out: 0 means
+ *             failure in alloc_iova_fast(), so use at least 1)
+ *
+ * Divergence: the kernel BUGs on a bad granule; this WARNs and refuses.
+ * Context: any; does not allocate.
+ * Return: 0, or -EINVAL for a bad @granule (the domain is left unusable).
+ */
 int init_iova_domain(struct iova_domain *iovad, unsigned long granule,
 		     unsigned long start_pfn)
 {
@@ -164,6 +175,15 @@ int init_iova_domain(struct iova_domain *iovad, unsigned long granule,
 	return 0;
 }
 
+/**
+ * put_iova_domain() - tear down @iovad
+ * @iovad: the domain
+ *
+ * Stops depot trimming, frees the caches and every range still in the tree.
+ * No other call on @iovad may run concurrently or follow (except a new
+ * init_iova_domain()).
+ * Context: may sleep (waits for the trimming work).
+ */
 void put_iova_domain(struct iova_domain *iovad)
 {
 	struct rb_node *node, *next;
@@ -341,6 +361,20 @@ int alloc_iova_block(struct iova_domain *iovad, unsigned long size,
 	return 0;
 }
 
+/**
+ * alloc_iova() - allocate @size pfns from the tree
+ * @iovad: the domain
+ * @size: pfns (> 0)
+ * @limit_pfn: highest pfn the range may use (inclusive)
+ * @size_aligned: align the start to roundup_pow_of_two(@size)
+ *
+ * Highest fit at or below the cached node for @limit_pfn's range, then
+ * once more in the gap above the cached node.  A failed 32-bit request
+ * records the size so later ones as big fail at once until an IOVA below
+ * 4 GiB is freed.  O(log n).
+ * Context: any; takes iova_rbtree_lock; allocates GFP_ATOMIC.
+ * Return: the new range, or NULL when no room or out of memory.
+ */
 struct iova *alloc_iova(struct iova_domain *iovad, unsigned long size,
 			unsigned long limit_pfn, bool size_aligned)
 {
@@ -358,6 +392,15 @@ struct iova *alloc_iova(struct iova_domain *iovad, unsigned long size,
 	return new;
 }
 
+/**
+ * find_iova() - the range containing @pfn
+ * @iovad: the domain
+ * @pfn: any pfn
+ *
+ * Context: any; takes iova_rbtree_lock.  The caller must keep the range
+ * from being freed while it uses the result.
+ * Return: the range, or NULL if @pfn is not allocated (a lookup).
+ */
 struct iova *find_iova(struct iova_domain *iovad, unsigned long pfn)
 {
 	struct iova *iova;
@@ -368,6 +411,14 @@ struct iova *find_iova(struct iova_domain *iovad, unsigned long pfn)
 	return iova;
 }
 
+/**
+ * __free_iova() - free a range returned by alloc_iova()/find_iova()
+ * @iovad: the domain
+ * @iova: the range (freed)
+ *
+ * Context: any; takes iova_rbtree_lock (the name follows the kernel, the
+ * caller does not hold it).
+ */
 void __free_iova(struct iova_domain *iovad, struct iova *iova)
 {
 	if (WARN_ON(iova == &iovad->anchor))
@@ -378,6 +429,13 @@ void __free_iova(struct iova_domain *iovad, struct iova *iova)
 	kfree(iova);
 }
 
+/**
+ * free_iova() - free the range containing @pfn, if any
+ * @iovad: the domain
+ * @pfn: a pfn of the range
+ *
+ * Context: any; takes iova_rbtree_lock.
+ */
 void free_iova(struct iova_domain *iovad, unsigned long pfn)
 {
 	struct iova *iova;
@@ -414,6 +472,18 @@ static struct iova *__iova_first_at_or_above(struct iova_domain *iovad,
 	return best;
 }
 
+/**
+ * reserve_iova() - mark [@pfn_lo, @pfn_hi] as used
+ * @iovad: the domain
+ * @pfn_lo: first pfn
+ * @pfn_hi: last pfn (>= @pfn_lo)
+ *
+ * Ranges already in the tree that overlap are grown downwards to fill the
+ * holes; whatever remains above them becomes a new range.
+ * Context: any; takes iova_rbtree_lock.
+ * Return: a range covering (part of) the reservation, or NULL on bad
+ * arguments (WARN) or out of memory.
+ */
 struct iova *reserve_iova(struct iova_domain *iovad, unsigned long pfn_lo,
 			  unsigned long pfn_hi)
 {

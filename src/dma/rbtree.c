@@ -58,12 +58,29 @@ static void rb_rotate_right(struct rb_root *root, struct rb_node *x,
 	}
 }
 
+/**
+ * rb_augment_propagate() - recompute @node and all its ancestors
+ * @node: a node whose own inputs changed (NULL does nothing)
+ * @aug: recompute callback
+ *
+ * Context: caller serialises access to the tree.
+ */
 void rb_augment_propagate(struct rb_node *node, rb_augment_fn aug)
 {
 	for (; node; node = node->rb_parent)
 		aug(node);
 }
 
+/**
+ * rb_insert_augmented() - rebalance after rb_link_node()
+ * @node: the node just linked
+ * @root: the tree
+ * @aug: recompute callback, or NULL for a plain tree
+ *
+ * With @aug, recomputes @node and every ancestor, then keeps the values
+ * exact through the rotations.  O(log n).
+ * Context: caller serialises access to the tree.
+ */
 void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
 			 rb_augment_fn aug)
 {
@@ -179,6 +196,15 @@ static void rb_erase_fixup(struct rb_root *root, struct rb_node *x,
 		x->rb_red = false;
 }
 
+/**
+ * rb_erase_augmented() - unlink @node and rebalance
+ * @node: a node in @root
+ * @root: the tree
+ * @aug: recompute callback, or NULL
+ *
+ * @node's own fields are left stale.  O(log n).
+ * Context: caller serialises access to the tree.
+ */
 void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 			rb_augment_fn aug)
 {
@@ -225,6 +251,13 @@ void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 		rb_erase_fixup(root, x, xp, aug);
 }
 
+/**
+ * rb_first() - the leftmost (smallest) node of @root
+ * @root: the tree
+ *
+ * Context: caller serialises access to the tree.
+ * Return: the node, or NULL for an empty tree.
+ */
 struct rb_node *rb_first(const struct rb_root *root)
 {
 	struct rb_node *n = root->rb_node;
@@ -236,6 +269,13 @@ struct rb_node *rb_first(const struct rb_root *root)
 	return n;
 }
 
+/**
+ * rb_last() - the rightmost (largest) node of @root
+ * @root: the tree
+ *
+ * Context: caller serialises access to the tree.
+ * Return: the node, or NULL for an empty tree.
+ */
 struct rb_node *rb_last(const struct rb_root *root)
 {
 	struct rb_node *n = root->rb_node;
@@ -247,6 +287,13 @@ struct rb_node *rb_last(const struct rb_root *root)
 	return n;
 }
 
+/**
+ * rb_next() - the in-order successor of @node
+ * @node: a node in a tree
+ *
+ * Context: caller serialises access to the tree.
+ * Return: the successor, or NULL past the end (O(1) amortised).
+ */
 struct rb_node *rb_next(const struct rb_node *node)
 {
 	const struct rb_node *p;
@@ -262,6 +309,13 @@ struct rb_node *rb_next(const struct rb_node *node)
 	return (struct rb_node *)p;
 }
 
+/**
+ * rb_prev() - the in-order predecessor of @node
+ * @node: a node in a tree
+ *
+ * Context: caller serialises access to the tree.
+ * Return: the predecessor, or NULL before the start.
+ */
 struct rb_node *rb_prev(const struct rb_node *node)
 {
 	const struct rb_node *p;
@@ -289,11 +343,27 @@ static struct rb_node *rb_deepest_left(const struct rb_node *node)
 	}
 }
 
+/**
+ * rb_first_postorder() - the first node of a post-order walk (children
+ * before parents)
+ * @root: the tree
+ *
+ * Context: caller serialises access to the tree.
+ * Return: the node, or NULL for an empty tree.
+ */
 struct rb_node *rb_first_postorder(const struct rb_root *root)
 {
 	return root->rb_node ? rb_deepest_left(root->rb_node) : NULL;
 }
 
+/**
+ * rb_next_postorder() - the post-order successor of @node, computed from
+ * its links only, so @node may be freed right after
+ * @node: a node in a tree
+ *
+ * Context: caller serialises access to the tree.
+ * Return: the successor, or NULL after the root.
+ */
 struct rb_node *rb_next_postorder(const struct rb_node *node)
 {
 	const struct rb_node *p = node->rb_parent;

@@ -70,16 +70,7 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
 	*link = node;
 }
 
-/**
- * rb_insert_augmented() - rebalance after rb_link_node()
- * @node: the node just linked
- * @root: the tree
- * @aug: recompute callback, or NULL for a plain tree
- *
- * With @aug, recomputes @node and every ancestor, then keeps the values
- * exact through the rotations.  O(log n).
- * Context: caller serialises access to the tree.
- */
+/* Rebalance after rb_link_node() (kernel-doc in rbtree.c). */
 void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
 			 rb_augment_fn aug);
 
@@ -88,15 +79,7 @@ static inline void rb_insert_color(struct rb_node *node, struct rb_root *root)
 	rb_insert_augmented(node, root, NULL);
 }
 
-/**
- * rb_erase_augmented() - unlink @node and rebalance
- * @node: a node in @root
- * @root: the tree
- * @aug: recompute callback, or NULL
- *
- * @node's own fields are left stale.  O(log n).
- * Context: caller serialises access to the tree.
- */
+/* Unlink @node and rebalance (kernel-doc in rbtree.c). */
 void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 			rb_augment_fn aug);
 
@@ -105,13 +88,7 @@ static inline void rb_erase(struct rb_node *node, struct rb_root *root)
 	rb_erase_augmented(node, root, NULL);
 }
 
-/**
- * rb_augment_propagate() - recompute @node and all its ancestors
- * @node: a node whose own inputs changed (NULL does nothing)
- * @aug: recompute callback
- *
- * Context: caller serialises access to the tree.
- */
+/* Recompute @node and its ancestors (kernel-doc in rbtree.c). */
 void rb_augment_propagate(struct rb_node *node, rb_augment_fn aug);
 
 /* In-order navigation; NULL past either end.  O(log n) worst, O(1) amortised. */

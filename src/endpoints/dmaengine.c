@@ -52,7 +52,8 @@ static int dmaengine_copy(struct sio_device *dev, bool pasid_valid, u32 pasid,
  * @dst: destination DMA address
  * @len: bytes
  *
- * Context: any thread.  Return: 0 or the device's DMA errno.
+ * Context: any thread.
+ * Return: 0 or the device's DMA errno.
  */
 int sio_dmaengine_copy(struct sio_device *dev, u64 src, u64 dst, size_t len)
 {
@@ -67,7 +68,8 @@ int sio_dmaengine_copy(struct sio_device *dev, u64 src, u64 dst, size_t len)
  * @dst: destination DMA address
  * @len: bytes
  *
- * Context: any thread.  Return: 0 or the device's DMA errno.
+ * Context: any thread.
+ * Return: 0 or the device's DMA errno.
  */
 int sio_dmaengine_copy_pasid(struct sio_device *dev, u32 pasid, u64 src,
 			     u64 dst, size_t len)
@@ -82,7 +84,8 @@ int sio_dmaengine_copy_pasid(struct sio_device *dev, u32 pasid, u64 src,
  * @val: byte value
  * @len: bytes
  *
- * Context: any thread.  Return: 0 or the device's DMA errno.
+ * Context: any thread.
+ * Return: 0 or the device's DMA errno.
  */
 int sio_dmaengine_fill(struct sio_device *dev, u64 dst, u8 val, size_t len)
 {

@@ -133,7 +133,8 @@ static void nic_put(struct sio_nic_dma *nic)
  * @dev: the NIC
  * @cfg: ring parameters, or NULL
  *
- * Context: may sleep.  Return: the state or ERR_PTR (nothing left behind).
+ * Context: may sleep.
+ * Return: the state or ERR_PTR (nothing left behind).
  */
 struct sio_nic_dma *sio_nic_dma_create(struct sio_device *dev,
 				       const struct sio_nic_dma_cfg *cfg)
@@ -263,7 +264,9 @@ static void nic_rx_poll(struct sio_nic_dma *nic)
  * @data: frame
  * @len: bytes
  *
- * Context: any thread; takes the NIC lock.  Return: see dma-endpoints.h.
+ * Context: any thread; takes the NIC lock.
+ * Return: 0; the device's DMA errno (-EFAULT...) with rx_errors counted;
+ * -EMSGSIZE (frame too big; dropped); -ENODEV (being destroyed); -EINVAL.
  */
 int sio_nic_dma_rx(struct sio_nic_dma *nic, const void *data, size_t len)
 {
@@ -325,7 +328,9 @@ out_unlock:
  * @data: frame
  * @len: bytes
  *
- * Context: any thread; takes the NIC lock.  Return: see dma-endpoints.h.
+ * Context: any thread; takes the NIC lock.
+ * Return: 0; -ENOMEM (mapping failed); the device's DMA errno with
+ * tx_errors counted; -EMSGSIZE; -ENODEV (being destroyed); -EINVAL.
  */
 int sio_nic_dma_tx(struct sio_nic_dma *nic, const void *data, size_t len)
 {
@@ -431,7 +436,8 @@ static struct sio_nic_dma *nic_get(struct sio_device *dev)
  * @data: frame
  * @len: bytes
  *
- * Context: any thread.  Return: as sio_nic_dma_rx(); -ENODEV (no NIC state).
+ * Context: any thread.
+ * Return: as sio_nic_dma_rx(); -ENODEV (no NIC state).
  */
 int sio_nic_rx(struct sio_device *dev, const void *data, size_t len)
 {
@@ -451,7 +457,8 @@ int sio_nic_rx(struct sio_device *dev, const void *data, size_t len)
  * @data: frame
  * @len: bytes
  *
- * Context: any thread.  Return: as sio_nic_dma_tx(); -ENODEV (no NIC state).
+ * Context: any thread.
+ * Return: as sio_nic_dma_tx(); -ENODEV (no NIC state).
  */
 int sio_nic_tx(struct sio_device *dev, const void *data, size_t len)
 {
@@ -470,7 +477,8 @@ int sio_nic_tx(struct sio_device *dev, const void *data, size_t len)
  * @dev: the NIC
  * @st: filled in
  *
- * Context: any thread.  Return: 0, -ENODEV (no NIC state).
+ * Context: any thread.
+ * Return: 0, -ENODEV (no NIC state).
  */
 int sio_nic_get_stats(struct sio_device *dev, struct sio_nic_stats *st)
 {
@@ -510,7 +518,8 @@ static ssize_t nic_last(struct sio_device *dev, void *buf, size_t len, bool rx)
  * @buf: destination
  * @len: its size
  *
- * Context: any thread.  Return: frame length, -ENODEV, -ENOENT (none yet).
+ * Context: any thread.
+ * Return: frame length, -ENODEV, -ENOENT (none yet).
  */
 ssize_t sio_nic_last_rx(struct sio_device *dev, void *buf, size_t len)
 {
@@ -523,7 +532,8 @@ ssize_t sio_nic_last_rx(struct sio_device *dev, void *buf, size_t len)
  * @buf: destination
  * @len: its size
  *
- * Context: any thread.  Return: frame length, -ENODEV, -ENOENT (none yet).
+ * Context: any thread.
+ * Return: frame length, -ENODEV, -ENOENT (none yet).
  */
 ssize_t sio_nic_last_tx(struct sio_device *dev, void *buf, size_t len)
 {
@@ -534,7 +544,8 @@ ssize_t sio_nic_last_tx(struct sio_device *dev, void *buf, size_t len)
  * sio_nic_dma_probe() - a complete DMA-API NIC driver's probe
  * @dev: the device (driver's owner_data: struct sio_nic_dma_cfg * or NULL)
  *
- * Context: device lock held.  Return: 0 or -errno.
+ * Context: device lock held.
+ * Return: 0 or -errno.
  */
 int sio_nic_dma_probe(struct sio_device *dev)
 {

@@ -25,7 +25,8 @@ struct sio_vfio_device {
  *
  * The bus dma_configure did not count a default-domain use: ownership is
  * claimed only when a user opens the device.
- * Context: device lock held.  Return: 0 or -ENOMEM.
+ * Context: device lock held.
+ * Return: 0 or -ENOMEM.
  */
 int sio_vfio_probe(struct sio_device *dev)
 {
@@ -64,6 +65,8 @@ static void vfio_close_locked(struct sio_vfio_device *vdev)
 /**
  * sio_vfio_remove() - unbind; a device still open is closed first (the real
  * VFIO waits for the user to close instead)
+ * @dev: the device
+ *
  * Context: device lock held.
  */
 void sio_vfio_remove(struct sio_device *dev)
@@ -80,13 +83,26 @@ void sio_vfio_remove(struct sio_device *dev)
 	kfree(vdev);
 }
 
-/* pci-stub: driver_managed_dma, binds to keep other drivers off the device. */
+/**
+ * sio_stub_probe() - bind pci-stub: driver_managed_dma, it only keeps other
+ * drivers off the device and never claims DMA ownership
+ * @dev: the device
+ *
+ * Context: device lock held.
+ * Return: 0.
+ */
 int sio_stub_probe(struct sio_device *dev)
 {
 	dev_info(dev, "claimed by %s", dev->driver ? dev->driver->name : "stub");
 	return 0;
 }
 
+/**
+ * sio_stub_remove() - unbind pci-stub (nothing to undo)
+ * @dev: the device
+ *
+ * Context: device lock held.
+ */
 void sio_stub_remove(struct sio_device *dev)
 {
 }
@@ -103,6 +119,18 @@ static struct sio_vfio_device *vfio_lock(struct sio_device *dev)
 	return dev->driver_data;
 }
 
+/**
+ * sio_vfio_open() - a user opens @dev: claim its DMA ownership with @cookie
+ * @dev: a device bound to a "vfio" driver
+ * @cookie: the owner (devices of one group opened with the same cookie
+ *	share the claim)
+ *
+ * Context: may sleep; takes the device lock, then the IOMMU group mutex.
+ * Return: 0; -ENODEV (not bound to a vfio driver, or no group); -EBUSY
+ * (already open, or an external domain or PASIDs on the group); -EPERM
+ * (DMA-API drivers bound in the group, or another owner); the blocking
+ * domain's error.
+ */
 int sio_vfio_open(struct sio_device *dev, void *cookie)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
@@ -128,6 +156,14 @@ unlock:
 	return ret;
 }
 
+/**
+ * sio_vfio_close() - the user closes @dev: detach and free its user domain,
+ * release DMA ownership
+ * @dev: a device bound to a "vfio" driver
+ *
+ * Context: may sleep; takes the device lock, then the IOMMU group mutex.
+ * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open).
+ */
 int sio_vfio_close(struct sio_device *dev)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
@@ -143,6 +179,16 @@ int sio_vfio_close(struct sio_device *dev)
 	return ret;
 }
 
+/**
+ * sio_vfio_attach() - allocate a user paging domain and attach @dev's group
+ * to it
+ * @dev: an open device
+ *
+ * Context: may sleep; takes the device lock, then the IOMMU group mutex.
+ * Return: 0; -ENODEV (not bound to a vfio driver, or no group); -EBADF (not
+ * open); -EBUSY (a user domain is already attached); the core's allocation
+ * or attach error (-EINVAL, -ENOMEM, ...).
+ */
 int sio_vfio_attach(struct sio_device *dev)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
@@ -181,6 +227,14 @@ unlock:
 	return ret;
 }
 
+/**
+ * sio_vfio_detach() - detach @dev's group from its user domain and free it
+ * @dev: an open device
+ *
+ * Context: may sleep; takes the device lock, then the IOMMU group mutex.
+ * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open);
+ * -ENOENT (no user domain).
+ */
 int sio_vfio_detach(struct sio_device *dev)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
@@ -198,6 +252,18 @@ int sio_vfio_detach(struct sio_device *dev)
 	return ret;
 }
 
+/**
+ * sio_vfio_map() - map [@iova, +@size) to @paddr in @dev's user domain
+ * @dev: an open device with a user domain
+ * @iova: I/O virtual address
+ * @paddr: physical address
+ * @size: bytes
+ * @prot: IOMMU_READ/IOMMU_WRITE/...
+ *
+ * Context: may sleep; takes the device lock, then the driver's map locks.
+ * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open);
+ * -ENOENT (no user domain); iommu_map()'s error.
+ */
 int sio_vfio_map(struct sio_device *dev, unsigned long iova, u64 paddr,
 		 size_t size, int prot)
 {
@@ -217,6 +283,16 @@ int sio_vfio_map(struct sio_device *dev, unsigned long iova, u64 paddr,
 	return ret;
 }
 
+/**
+ * sio_vfio_unmap() - unmap [@iova, +@size) from @dev's user domain
+ * @dev: an open device with a user domain
+ * @iova: I/O virtual address
+ * @size: bytes
+ *
+ * Context: may sleep; takes the device lock, then the driver's unmap locks.
+ * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open);
+ * -ENOENT (no user domain, or nothing mapped there).
+ */
 int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
@@ -234,6 +310,14 @@ int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size)
 	return ret;
 }
 
+/**
+ * sio_vfio_user_domain() - the user paging domain of an open device
+ * @dev: a device bound to a "vfio" driver
+ *
+ * Context: takes the device lock.
+ * Return: the domain; NULL if @dev is not bound to a vfio driver, not open
+ * or has no user domain (a lookup).
+ */
 struct iommu_domain *sio_vfio_user_domain(struct sio_device *dev)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
@@ -246,6 +330,16 @@ struct iommu_domain *sio_vfio_user_domain(struct sio_device *dev)
 	return d;
 }
 
+/**
+ * sio_vfio_group_open() - the legacy VFIO group path: a user opens @group
+ * and claims its DMA ownership
+ * @group: the group
+ * @cookie: the owner
+ *
+ * Context: may sleep; takes the IOMMU group mutex.
+ * Return: 0, or iommu_group_claim_dma_owner()'s error (-EINVAL, -EPERM,
+ * -EBUSY, -ENODEV, the blocking domain's error).
+ */
 int sio_vfio_group_open(struct iommu_group *group, void *cookie)
 {
 	int ret = iommu_group_claim_dma_owner(group, cookie);
@@ -256,6 +350,12 @@ int sio_vfio_group_open(struct iommu_group *group, void *cookie)
 	return ret;
 }
 
+/**
+ * sio_vfio_group_close() - undo sio_vfio_group_open()
+ * @group: the group
+ *
+ * Context: may sleep; takes the IOMMU group mutex.
+ */
 void sio_vfio_group_close(struct iommu_group *group)
 {
 	iommu_group_release_dma_owner(group);

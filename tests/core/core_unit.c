@@ -293,11 +293,96 @@ TEST_F(iommu_core, pasid_attach_replace_detach)
 	EXPECT_NE(IOMMU_PASID_INVALID, p);
 	EXPECT_GE(p, 1U);
 	EXPECT_LT(p, limit);
-	iommu_free_global_pasid(p);
+	iommu_free_global_pasid(d, p);
 
 	iommu_domain_free(a);
 	iommu_domain_free(b);
 	EXPECT_EQ(0, NEW_WARNS());
+}
+
+/* A PASID-capable device behind a new instance "iommu1" of @fx. */
+static struct sio_device *pasid_dev(struct fx *fx, const char *name)
+{
+	struct mock_iommu_config cfg = { .max_pasids = 16 };
+	struct iommu_device *iommu;
+	struct sio_device *d;
+
+	iommu = fx_iommu_create(fx, "iommu1", &cfg);
+	if (IS_ERR(iommu))
+		return NULL;
+	d = fx_dev_alloc(fx, name, "iommu1", NULL);
+	if (IS_ERR_OR_NULL(d))
+		return NULL;
+	d->fw.pasid_bits = 8;
+	if (fx_dev_add(fx, d))
+		return NULL;
+	return d;
+}
+
+/* Each machine has its own global PASID space (a divergence). */
+TEST_F(iommu_core, global_pasid_space_is_per_machine)
+{
+	struct fx *fx = &self->fx, fx2;
+	struct sio_device *a, *b;
+	unsigned int pa1, pa2, pb1;
+
+	a = pasid_dev(fx, "0000:00:07.0");
+	ASSERT_NE(NULL, a);
+	ASSERT_EQ(0, fx_init(&fx2, variant->kind, false));
+	b = pasid_dev(&fx2, "0000:00:07.0");
+	ASSERT_NE(NULL, b);
+
+	pa1 = iommu_alloc_global_pasid(a);
+	ASSERT_NE(IOMMU_PASID_INVALID, pa1);
+	/* The other machine's space is untouched: it hands out the same. */
+	pb1 = iommu_alloc_global_pasid(b);
+	EXPECT_EQ(pa1, pb1);
+	pa2 = iommu_alloc_global_pasid(a);
+	ASSERT_NE(IOMMU_PASID_INVALID, pa2);
+	EXPECT_NE(pa1, pa2);
+
+	iommu_free_global_pasid(a, pa1);
+	EXPECT_EQ(pa1, iommu_alloc_global_pasid(a));
+	iommu_free_global_pasid(a, pa1);
+	iommu_free_global_pasid(a, pa2);
+	iommu_free_global_pasid(b, pb1);
+	EXPECT_EQ(0, NEW_WARNS());
+
+	/* Freeing with no device, or what was never allocated, WARNs. */
+	iommu_free_global_pasid(NULL, pa1);
+	EXPECT_EQ(1, NEW_WARNS());
+	iommu_free_global_pasid(b, pb1);
+	EXPECT_EQ(2, NEW_WARNS());
+	fx_fini(&fx2);
+	test_expect_warns(2);
+}
+
+/* iommu_group_alloc() makes a group in the machine of the device named. */
+TEST_F(iommu_core, group_alloc_takes_the_device_machine)
+{
+	struct fx *fx = &self->fx, fx2;
+	struct iommu_group *g, *g2;
+	struct sio_device *a, *b;
+
+	test_add_dev(a, fx, "0000:00:02.0", "iommu0", NULL);
+	ASSERT_EQ(0, fx_init(&fx2, variant->kind, false));
+	test_add_dev(b, &fx2, "0000:00:02.0", "iommu0", NULL);
+
+	g = iommu_group_alloc(a);
+	ASSERT_FALSE(IS_ERR_OR_NULL(g));
+	EXPECT_EQ(fx->m, g->machine);
+	EXPECT_NE(iommu_group_id(grp(a)), iommu_group_id(g));
+	g2 = iommu_group_alloc(b);
+	ASSERT_FALSE(IS_ERR_OR_NULL(g2));
+	EXPECT_EQ(fx2.m, g2->machine);
+	/* Group ids are per machine too. */
+	EXPECT_EQ(iommu_group_id(g), iommu_group_id(g2));
+	EXPECT_EQ(ERR_PTR(-EINVAL), iommu_group_alloc(NULL));
+
+	iommu_group_put(g);
+	iommu_group_put(g2);
+	EXPECT_EQ(0, NEW_WARNS());
+	fx_fini(&fx2);
 }
 
 /* Every allocation failure of claim/attach/alloc/probe unwinds exactly. */

@@ -21,33 +21,72 @@ static LIST_HEAD(mock_instances);		/* struct mock_iommu, mock_lock */
 static pthread_once_t mock_once = PTHREAD_ONCE_INIT;
 
 /*
- * One static struct iommu_ops per combination of the flags that change the
+ * One const struct iommu_ops per combination of the flags that change the
  * ops table (MOCK_OPS_FLAGS), so that two instances with the same flags are
  * "the same driver" (compatible domains) and "mock2" is another driver.
+ * These flags cannot be per-op checks on the instance: the core reads the
+ * driver name, the static identity/blocked/legacy-default domains and the
+ * presence of the paging alloc ops from the table itself.  Every other
+ * flag is tested on the instance (mi->cfg.flags) by the op it affects.
+ *
+ * A variant's index is its bits below; each table points at its own static
+ * domains, whose owner points back at the table.
  */
-#define MOCK_NR_VARIANTS 32
-static struct iommu_ops mock_ops[MOCK_NR_VARIANTS];
-static struct iommu_domain mock_identity[MOCK_NR_VARIANTS];
-static struct iommu_domain mock_blocked[MOCK_NR_VARIANTS];
-static struct iommu_domain mock_legacy[MOCK_NR_VARIANTS];
+#define MOCK_V_NO_IDENTITY	1	/* MOCK_IOMMU_F_NO_IDENTITY */
+#define MOCK_V_NO_BLOCKED	2	/* MOCK_IOMMU_F_NO_BLOCKED */
+#define MOCK_V_LEGACY_DEFAULT	4	/* MOCK_IOMMU_F_LEGACY_DEFAULT */
+#define MOCK_V_ALT_DRIVER	8	/* MOCK_IOMMU_F_ALT_DRIVER */
+#define MOCK_V_NO_PAGING_OP	16	/* MOCK_IOMMU_F_NO_PAGING_OP */
+#define MOCK_NR_VARIANTS	32
 
+/* Apply @M to every variant index, as a comma-separated list. */
+#define MOCK_VARIANTS_4(M, i) M(i), M((i) + 1), M((i) + 2), M((i) + 3)
+#define MOCK_FOR_EACH_VARIANT(M)                                              \
+	MOCK_VARIANTS_4(M, 0), MOCK_VARIANTS_4(M, 4), MOCK_VARIANTS_4(M, 8),  \
+	MOCK_VARIANTS_4(M, 12), MOCK_VARIANTS_4(M, 16),                       \
+	MOCK_VARIANTS_4(M, 20), MOCK_VARIANTS_4(M, 24), MOCK_VARIANTS_4(M, 28)
+
+static const struct iommu_ops mock_ops[MOCK_NR_VARIANTS];
 static const struct iommu_domain_ops mock_identity_ops;
 static const struct iommu_domain_ops mock_blocked_ops;
+
+#define MOCK_STATIC_DOMAIN(i, t, o) [i] = {                                   \
+		.type = (t), .ops = &(o), .owner = &mock_ops[i],               \
+	}
+#define MOCK_IDENTITY(i) MOCK_STATIC_DOMAIN(i, IOMMU_DOMAIN_IDENTITY,         \
+					    mock_identity_ops)
+#define MOCK_BLOCKED(i) MOCK_STATIC_DOMAIN(i, IOMMU_DOMAIN_BLOCKED,           \
+					   mock_blocked_ops)
+
+/*
+ * Static domains of each variant (only the ones its table names are used).
+ * Not const: the core's struct iommu_ops hands them out as mutable domains.
+ */
+static struct iommu_domain mock_identity[MOCK_NR_VARIANTS] = {
+	MOCK_FOR_EACH_VARIANT(MOCK_IDENTITY)
+};
+static struct iommu_domain mock_blocked[MOCK_NR_VARIANTS] = {
+	MOCK_FOR_EACH_VARIANT(MOCK_BLOCKED)
+};
+/* The legacy default of a variant without a blocked domain. */
+static struct iommu_domain mock_legacy[MOCK_NR_VARIANTS] = {
+	MOCK_FOR_EACH_VARIANT(MOCK_BLOCKED)
+};
 
 static unsigned int mock_variant_index(unsigned int flags)
 {
 	unsigned int idx = 0;
 
 	if (flags & MOCK_IOMMU_F_NO_IDENTITY)
-		idx |= 1;
+		idx |= MOCK_V_NO_IDENTITY;
 	if (flags & MOCK_IOMMU_F_NO_BLOCKED)
-		idx |= 2;
+		idx |= MOCK_V_NO_BLOCKED;
 	if (flags & MOCK_IOMMU_F_LEGACY_DEFAULT)
-		idx |= 4;
+		idx |= MOCK_V_LEGACY_DEFAULT;
 	if (flags & MOCK_IOMMU_F_ALT_DRIVER)
-		idx |= 8;
+		idx |= MOCK_V_ALT_DRIVER;
 	if (flags & MOCK_IOMMU_F_NO_PAGING_OP)
-		idx |= 16;
+		idx |= MOCK_V_NO_PAGING_OP;
 	return idx;
 }
 
@@ -481,56 +520,45 @@ static const struct iommu_domain_ops mock_blocked_ops = {
 	.set_dev_pasid = mock_set_dev_pasid,
 };
 
-static void mock_variants_init(unsigned int idx)
-{
-	struct iommu_ops *ops = &mock_ops[idx];
-
-	ops->name = (idx & 8) ? "mock2" : "mock";
-	ops->capable = mock_capable;
-	if (!(idx & 16)) {
-		ops->domain_alloc_paging = mock_alloc_paging;
-		ops->domain_alloc_paging_flags = mock_alloc_paging_flags;
+/*
+ * Variant @i's table.  Like the kernel selftest, the blocked domain doubles
+ * as the legacy default domain; without one, mock_legacy[i] does.
+ */
+#define MOCK_OPS(i) [i] = {                                                   \
+		.name = ((i) & MOCK_V_ALT_DRIVER) ? "mock2" : "mock",          \
+		.capable = mock_capable,                                       \
+		.domain_alloc_paging = ((i) & MOCK_V_NO_PAGING_OP) ?           \
+				NULL : mock_alloc_paging,                      \
+		.domain_alloc_paging_flags = ((i) & MOCK_V_NO_PAGING_OP) ?     \
+				NULL : mock_alloc_paging_flags,                \
+		.probe_device = mock_probe_device,                             \
+		.release_device = mock_release_device,                         \
+		.device_group = mock_device_group,                             \
+		.def_domain_type = mock_def_domain_type,                       \
+		.is_attach_deferred = mock_is_attach_deferred,                 \
+		.page_response = mock_page_response,                           \
+		.default_domain_ops = &mock_paging_ops,                        \
+		.identity_domain = ((i) & MOCK_V_NO_IDENTITY) ?                \
+				NULL : &mock_identity[i],                      \
+		.blocked_domain = ((i) & MOCK_V_NO_BLOCKED) ?                  \
+				NULL : &mock_blocked[i],                       \
+		.default_domain = !((i) & MOCK_V_LEGACY_DEFAULT) ? NULL :      \
+				((i) & MOCK_V_NO_BLOCKED) ? &mock_legacy[i] :  \
+							    &mock_blocked[i],  \
+		.pgsize_bitmap = MOCK_DEFAULT_PGSIZES,                         \
 	}
-	ops->probe_device = mock_probe_device;
-	ops->release_device = mock_release_device;
-	ops->device_group = mock_device_group;
-	ops->def_domain_type = mock_def_domain_type;
-	ops->is_attach_deferred = mock_is_attach_deferred;
-	ops->page_response = mock_page_response;
-	ops->default_domain_ops = &mock_paging_ops;
-	ops->pgsize_bitmap = MOCK_DEFAULT_PGSIZES;
 
-	mock_identity[idx].type = IOMMU_DOMAIN_IDENTITY;
-	mock_identity[idx].ops = &mock_identity_ops;
-	mock_identity[idx].owner = ops;
-	mock_blocked[idx].type = IOMMU_DOMAIN_BLOCKED;
-	mock_blocked[idx].ops = &mock_blocked_ops;
-	mock_blocked[idx].owner = ops;
-	mock_legacy[idx].type = IOMMU_DOMAIN_BLOCKED;
-	mock_legacy[idx].ops = &mock_blocked_ops;
-	mock_legacy[idx].owner = ops;
-
-	if (!(idx & 1))
-		ops->identity_domain = &mock_identity[idx];
-	if (!(idx & 2))
-		ops->blocked_domain = &mock_blocked[idx];
-	/* Like the selftest: the blocked domain doubles as legacy default. */
-	if (idx & 4)
-		ops->default_domain = (idx & 2) ? &mock_legacy[idx] :
-						  &mock_blocked[idx];
-}
+static const struct iommu_ops mock_ops[MOCK_NR_VARIANTS] = {
+	MOCK_FOR_EACH_VARIANT(MOCK_OPS)
+};
 
 static void mock_once_init(void)
 {
-	unsigned int i;
-
 	mutex_init(&mock_lock);
-	for (i = 0; i < MOCK_NR_VARIANTS; i++)
-		mock_variants_init(i);
 }
 
 /**
- * mock_lock_init() - initialise mock_lock and the static ops (once)
+ * mock_lock_init() - initialise mock_lock (once)
  * Context: any thread.
  */
 void mock_lock_init(void)
