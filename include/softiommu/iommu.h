@@ -3,7 +3,9 @@
  * softiommu public API: the IOMMU core as its users see it (VFIO/iommufd-like
  * owners, DMA-API drivers, tests).  Names, arguments and errno follow Linux
  * include/linux/iommu.h.  Int returns are 0 or -errno; pointer returns are
- * valid or ERR_PTR(-errno) unless the kernel-doc says "or NULL".
+ * valid or an error pointer (test with sio_is_err(), read with sio_ptr_err(),
+ * softiommu/err.h) unless the comment says "or NULL".
+ * Threads: as softiommu/machine.h says (any thread; no registration).
  * Kernel counterpart: include/linux/iommu.h
  */
 #ifndef SOFTIOMMU_IOMMU_H
@@ -13,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "err.h"
 
 #ifdef __cplusplus
 extern "C" {
