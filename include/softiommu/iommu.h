@@ -189,16 +189,6 @@ void iommu_free_global_pasid(unsigned int pasid);
 /* ---- softiommu extensions ---- */
 
 /*
- * Per-machine IOMMU core state.  iommu_subsys_init() must run before any bus
- * is hooked with iommu_bus_init(); iommu_subsys_exit() after every IOMMU
- * instance was unregistered.  Return: 0 or -ENOMEM/-EINVAL.
- */
-int iommu_subsys_init(struct sio_machine *m);
-void iommu_subsys_exit(struct sio_machine *m);
-/* Register the core's bus notifier (probe at add, release at removal). */
-int iommu_bus_init(struct sio_bus *bus);
-
-/*
  * sio_iommu_set_default_domain_policy() - iommu.passthrough= / iommu.strict=
  * @passthrough: 1 identity, 0 translated, SIO_IOMMU_DEFAULT_UNSET keep
  * @strict: 1 strict (DMA), 0 lazy (DMA_FQ), SIO_IOMMU_DEFAULT_UNSET keep
@@ -249,9 +239,6 @@ int sio_iommu_set_legacy_v7_order(struct sio_machine *m, bool on);
  * fails with -EACCES.  Return: 0, -EINVAL.
  */
 int sio_iommu_set_caps(struct sio_machine *m, bool admin);
-
-/* Stop following @bus (undo iommu_bus_init); before sio_bus_unregister(). */
-void iommu_bus_exit(struct sio_bus *bus);
 
 /*
  * sio_iommu_group_get_by_id() - look a group up by its id

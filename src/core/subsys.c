@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core-priv.h"
+#include "core/subsys.h"
 #include "fw.h"
 
 /**
@@ -311,6 +312,13 @@ int iommu_bus_init(struct sio_bus *bus)
 	return 0;
 }
 
+/**
+ * iommu_bus_exit() - stop following @bus (undo iommu_bus_init())
+ * @bus: a hooked bus, or one never hooked (a no-op)
+ *
+ * Context: may sleep; before sio_bus_unregister(), not racing with IOMMU
+ * instance registration.
+ */
 void iommu_bus_exit(struct sio_bus *bus)
 {
 	struct iommu_bus_hook *h, *found = NULL;
