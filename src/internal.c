@@ -4,15 +4,21 @@
  * (include-internal/softiommu/internal.h): thin wrappers that give the CLI
  * what it needs with opaque types and standard C types only.  Including the
  * headers of the definitions next to the interface makes the compiler check
- * every prototype the interface repeats.
+ * every prototype the interface repeats.  Also the compile-time checks that
+ * public constants equal the private ones they mirror.
  */
-#include <string.h>
 
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/rcu.h"
+#include "base/types.h"
 #include "machine/scn.h"
 #include <softiommu/internal.h>
+#include <softiommu/iommu.h>
+
+/* iommu_map()'s public @gfp values are the library's own GFP flags. */
+_Static_assert(SIO_GFP_KERNEL == GFP_KERNEL, "SIO_GFP_KERNEL drifted");
+_Static_assert(SIO_GFP_ATOMIC == GFP_ATOMIC, "SIO_GFP_ATOMIC drifted");
 
 /**
  * sio_scn_parse_text() - parse scenario text, formatting a syntax error

@@ -153,6 +153,10 @@ int iommu_replace_group_handle(struct iommu_group *group,
 
 /* ---- mapping (spec §4.4) ---- */
 
+/* iommu_map() @gfp: may the page-table allocation sleep (kernel GFP_*). */
+#define SIO_GFP_KERNEL	0x01u	/* yes */
+#define SIO_GFP_ATOMIC	0x02u	/* no */
+
 int iommu_map(struct iommu_domain *domain, unsigned long iova, uint64_t paddr,
 	      size_t size, int prot, unsigned int gfp);
 /* Return: bytes unmapped; stops at the first hole. */
