@@ -27,8 +27,12 @@ static int fail(const char *what, int err)
 int main(void)
 {
 	struct sio_device_decl nic = {
-		.bus = "pci", .name = DEV_NAME, .compatible = "e1000e",
-		.iommu = "smmu0", .ids = { 0x10 }, .num_ids = 1,
+		.bus = "pci",
+		.name = DEV_NAME,
+		.compatible = "e1000e",
+		.iommu = "smmu0",
+		.ids = { 0x10 },
+		.num_ids = 1,
 	};
 	struct sio_machine *m;
 	struct sio_device *dev;
@@ -40,11 +44,11 @@ int main(void)
 	m = sio_machine_create("hello");
 	if (sio_is_err(m))
 		return fail("sio_machine_create", sio_ptr_err(m));
-	ret = sio_machine_add_memory(m, 0, 64 << 20);	/* RAM at 0x40000000 */
+	ret = sio_machine_add_memory(m, 0, 64 << 20); /* RAM at 0x40000000 */
 	if (!ret)
 		ret = sio_machine_add_bus(m, "pci");
 	if (!ret)
-		ret = sio_machine_add_smmu(m, "smmu0", NULL);	/* model defaults */
+		ret = sio_machine_add_smmu(m, "smmu0", NULL); /* defaults */
 	if (!ret)
 		ret = sio_machine_add_device(m, &nic);
 	if (ret) {

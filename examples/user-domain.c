@@ -16,11 +16,11 @@
 #include <softiommu/iommu.h>
 #include <softiommu/machine.h>
 
-#define DEV_NAME	"0000:00:03.0"
-#define BUF_SIZE	8192
-#define USER_IOVA	0x100000UL
+#define DEV_NAME  "0000:00:03.0"
+#define BUF_SIZE  8192
+#define USER_IOVA 0x100000UL
 
-static int owner;	/* the ownership cookie: any address unique to us */
+static int owner; /* the ownership cookie: any address unique to us */
 
 static void fail(const char *what, int err)
 {
@@ -71,7 +71,8 @@ static int own_and_dma(struct sio_device *dev, struct iommu_group *group,
 		goto out_detach;
 	}
 	if (iommu_iova_to_phys(domain, USER_IOVA + 16) != phys + 16) {
-		fprintf(stderr, "user-domain: the domain translates elsewhere\n");
+		fprintf(stderr,
+			"user-domain: the domain translates elsewhere\n");
 		ret = -EINVAL;
 		goto out_unmap;
 	}
@@ -84,8 +85,8 @@ static int own_and_dma(struct sio_device *dev, struct iommu_group *group,
 	}
 	ret = sio_dma_read(dev, USER_IOVA + 16, back, 6);
 	if (ret || strcmp(cpu + 16, "owned") || strcmp(back, "owned")) {
-		fprintf(stderr, "user-domain: DMA through the user domain: %d\n",
-			ret);
+		fprintf(stderr,
+			"user-domain: DMA through the user domain: %d\n", ret);
 		ret = ret ? ret : -EIO;
 		goto out_unmap;
 	}
@@ -118,8 +119,11 @@ out_release:
 int main(void)
 {
 	struct sio_device_decl decl = {
-		.bus = "pci", .name = DEV_NAME, .iommu = "smmu0",
-		.ids = { 0x18 }, .num_ids = 1,
+		.bus = "pci",
+		.name = DEV_NAME,
+		.iommu = "smmu0",
+		.ids = { 0x18 },
+		.num_ids = 1,
 	};
 	struct iommu_group *group;
 	struct sio_machine *m;
@@ -139,7 +143,7 @@ int main(void)
 	if (!ret)
 		ret = sio_machine_add_smmu(m, "smmu0", NULL);
 	if (!ret)
-		ret = sio_machine_add_device(m, &decl);	/* no driver binds it */
+		ret = sio_machine_add_device(m, &decl); /* no driver binds it */
 	if (ret) {
 		fail("building the machine", ret);
 		goto out_machine;
