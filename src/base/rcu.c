@@ -103,6 +103,13 @@ static void rcu_auto_key_create(void)
 	auto_key_err = pthread_key_create(&auto_key, rcu_auto_unregister);
 }
 
+/**
+ * __sio_rcu_unregistered() - die loudly: @func would read under RCU on a
+ * thread that could not be registered
+ * @func: the function about to enter a read-side section
+ *
+ * Context: the failing thread.  Return: never (aborts).
+ */
 void __sio_rcu_unregistered(const char *func)
 {
 	static const char msg[] =
