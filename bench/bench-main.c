@@ -21,7 +21,7 @@
 #include "base/base.h"
 #include "base/lockdep.h"
 #include "bench.h"
-#include "bench-main.h"
+#include <softiommu/internal.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -4,7 +4,6 @@
  * programmed through registers and in-memory structures (see rig.h).
  */
 #include <string.h>
-#include <softiommu/iommu.h>
 #include "rig.h"
 
 u64 bench_rig_alloc(struct bench_rig *rig, unsigned int order)
@@ -78,26 +77,32 @@ int bench_rig_enable(struct bench_rig *rig)
 
 		sio_phys_write64(rig->mem, cd + 8,
 				 c->arm_lpae_s1_cfg.ttbr & SIO_SMMU_CD1_TTB0);
-		sio_phys_write64(rig->mem, cd,
+		sio_phys_write64(
+			rig->mem, cd,
 			SIO_SMMU_CD0_V | SIO_SMMU_CD0_R | SIO_SMMU_CD0_AA64 |
-			SIO_SMMU_FIELD_PREP(SIO_SMMU_CD0_T0SZ,
-					    c->arm_lpae_s1_cfg.tcr.tsz) |
-			SIO_SMMU_FIELD_PREP(SIO_SMMU_CD0_TG0,
-					    c->arm_lpae_s1_cfg.tcr.tg) |
-			SIO_SMMU_FIELD_PREP(SIO_SMMU_CD0_IPS,
-					    c->arm_lpae_s1_cfg.tcr.ips) |
-			SIO_SMMU_FIELD_PREP(SIO_SMMU_CD0_ASID, i + 1));
-		sio_phys_write64(rig->mem, ste,
+				SIO_SMMU_FIELD_PREP(
+					SIO_SMMU_CD0_T0SZ,
+					c->arm_lpae_s1_cfg.tcr.tsz) |
+				SIO_SMMU_FIELD_PREP(SIO_SMMU_CD0_TG0,
+						    c->arm_lpae_s1_cfg.tcr.tg) |
+				SIO_SMMU_FIELD_PREP(
+					SIO_SMMU_CD0_IPS,
+					c->arm_lpae_s1_cfg.tcr.ips) |
+				SIO_SMMU_FIELD_PREP(SIO_SMMU_CD0_ASID, i + 1));
+		sio_phys_write64(
+			rig->mem, ste,
 			SIO_SMMU_STE0_V |
-			SIO_SMMU_FIELD_PREP(SIO_SMMU_STE0_CONFIG,
-					    SIO_SMMU_STE0_CONFIG_S1_TRANS) |
-			(cd & SIO_SMMU_STE0_S1CTXPTR));
+				SIO_SMMU_FIELD_PREP(
+					SIO_SMMU_STE0_CONFIG,
+					SIO_SMMU_STE0_CONFIG_S1_TRANS) |
+				(cd & SIO_SMMU_STE0_S1CTXPTR));
 	}
 	sio_hw_smmu_write64(smmu, SIO_SMMU_STRTAB_BASE, rig->strtab);
 	sio_hw_smmu_write32(smmu, SIO_SMMU_STRTAB_BASE_CFG, 6); /* 64 STEs */
 	sio_hw_smmu_write32(smmu, SIO_SMMU_CR0, SIO_SMMU_CR0_SMMUEN);
 	return sio_hw_smmu_read32(smmu, SIO_SMMU_CR0ACK) & SIO_SMMU_CR0_SMMUEN ?
-	       0 : -EIO;
+		       0 :
+		       -EIO;
 }
 
 int bench_rig_map(struct bench_rig *rig, unsigned int sid, u64 iova, u64 pa,
@@ -108,8 +113,9 @@ int bench_rig_map(struct bench_rig *rig, unsigned int sid, u64 iova, u64 pa,
 	while (count) {
 		size_t mapped = 0;
 		int ret = ops->map_pages(ops, iova, pa, pgsize, count,
-					 IOMMU_READ | IOMMU_WRITE, GFP_KERNEL,
-					 &mapped);
+					 IO_PGTABLE_PROT_READ |
+						 IO_PGTABLE_PROT_WRITE,
+					 GFP_KERNEL, &mapped);
 
 		if (ret)
 			return ret;

@@ -55,7 +55,11 @@ PUBLIC = {
     "softiommu/iommu-driver.h": ("src/core", "src/drivers"),
     "softiommu/dma.h": ("src/dev", None),
     "softiommu/machine.h": ("src/machine", None),
+    "softiommu/error.h": ("src/base", None),
+    # include-internal/: the named interface of softiommu's own programs.
+    "softiommu/internal.h": ("src/machine", None),
 }
+INTERNAL_HEADERS = {"softiommu/internal.h"}
 
 # (includer layer, included layer): forbidden although it points down.
 FORBIDDEN = {
@@ -109,7 +113,7 @@ def check_edge(path, lineno, header, target, allow, errors):
     if (path, header) in allow:
         allow[(path, header)] += 1
         return
-    if target.startswith("include/"):
+    if target.startswith(("include/", "include-internal/")):
         name = public_name(target)
         if name not in PUBLIC:
             errors.append(f"{path}:{lineno}: {header}: public header not in "
@@ -141,7 +145,10 @@ def check_edge(path, lineno, header, target, allow, errors):
 
 def public_name(path):
     """"include/softiommu/x.h" -> "softiommu/x.h"."""
-    return path[len("include/"):] if path.startswith("include/") else path
+    for top in ("include/", "include-internal/"):
+        if path.startswith(top):
+            return path[len(top):]
+    return path
 
 
 def check_file(root, path, allow, errors):
@@ -159,7 +166,9 @@ def check_file(root, path, allow, errors):
         if kind == "<":
             if not header.startswith("softiommu/"):
                 continue        # a system header
-            target = os.path.join("include", header)
+            target = os.path.join(
+                "include-internal" if header in INTERNAL_HEADERS
+                else "include", header)
             if not os.path.isfile(os.path.join(root, target)):
                 errors.append(f"{path}:{lineno}: {header}: no such public "
                               "header")

@@ -8,6 +8,8 @@
  * device are called with that device's IOMMU group mutex held and must not
  * call back into any group-locking core API.
  *
+ * "ERR_PTR(-E...)" below is sio_err_ptr(-E...) (softiommu/error.h).
+ *
  * Kernel counterpart: include/linux/iommu.h (struct iommu_ops and friends)
  */
 #ifndef SOFTIOMMU_IOMMU_DRIVER_H

@@ -3,7 +3,9 @@
  * softiommu public API: the IOMMU core as its users see it (VFIO/iommufd-like
  * owners, DMA-API drivers, tests).  Names, arguments and errno follow Linux
  * include/linux/iommu.h.  Int returns are 0 or -errno; pointer returns are
- * valid or ERR_PTR(-errno) unless the kernel-doc says "or NULL".
+ * valid or an error pointer (test with sio_is_err(), read with sio_ptr_err(),
+ * softiommu/error.h) unless the comment says "or NULL".
+ * Threads: as softiommu/machine.h says (any thread; no registration).
  * Kernel counterpart: include/linux/iommu.h
  */
 #ifndef SOFTIOMMU_IOMMU_H
@@ -13,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -149,6 +153,10 @@ int iommu_replace_group_handle(struct iommu_group *group,
 
 /* ---- mapping (spec §4.4) ---- */
 
+/* iommu_map() @gfp: may the page-table allocation sleep (kernel GFP_*). */
+#define SIO_GFP_KERNEL	0x01u	/* yes */
+#define SIO_GFP_ATOMIC	0x02u	/* no */
+
 int iommu_map(struct iommu_domain *domain, unsigned long iova, uint64_t paddr,
 	      size_t size, int prot, unsigned int gfp);
 /* Return: bytes unmapped; stops at the first hole. */
@@ -188,16 +196,6 @@ unsigned int iommu_alloc_global_pasid(struct sio_device *dev);
 void iommu_free_global_pasid(struct sio_device *dev, unsigned int pasid);
 
 /* ---- softiommu extensions ---- */
-
-/*
- * Per-machine IOMMU core state.  iommu_subsys_init() must run before any bus
- * is hooked with iommu_bus_init(); iommu_subsys_exit() after every IOMMU
- * instance was unregistered.  Return: 0 or -ENOMEM/-EINVAL.
- */
-int iommu_subsys_init(struct sio_machine *m);
-void iommu_subsys_exit(struct sio_machine *m);
-/* Register the core's bus notifier (probe at add, release at removal). */
-int iommu_bus_init(struct sio_bus *bus);
 
 /*
  * sio_iommu_set_default_domain_policy() - iommu.passthrough= / iommu.strict=
@@ -250,9 +248,6 @@ int sio_iommu_set_legacy_v7_order(struct sio_machine *m, bool on);
  * fails with -EACCES.  Return: 0, -EINVAL.
  */
 int sio_iommu_set_caps(struct sio_machine *m, bool admin);
-
-/* Stop following @bus (undo iommu_bus_init); before sio_bus_unregister(). */
-void iommu_bus_exit(struct sio_bus *bus);
 
 /*
  * sio_iommu_group_get_by_id() - look a group up by its id

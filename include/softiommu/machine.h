@@ -5,8 +5,11 @@
  * scenario text against it.  The scenario language is documented in
  * docs/scenario-language.md.
  *
- * THE CALLING THREAD MUST BE AN RCU READER: call sio_rcu_register_thread()
- * (or be a thread softiommu made) before any function here.
+ * Threads: any thread may call the public API (machine.h, iommu.h, dma.h)
+ * with no set-up.  The library's RCU registers a calling thread at its first
+ * call that needs it and unregisters it when the thread exits.
+ * Functions returning a pointer return a valid one or an error pointer
+ * (sio_is_err(), softiommu/error.h) unless the comment says "or NULL".
  */
 #ifndef SOFTIOMMU_MACHINE_H
 #define SOFTIOMMU_MACHINE_H
@@ -16,6 +19,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+
+#include "error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -161,7 +166,7 @@ struct sio_driver_decl {
  * @name: for log messages
  *
  * Context: may sleep.
- * Return: the machine or ERR_PTR(-ENOMEM).
+ * Return: the machine or an error pointer: sio_ptr_err() gives -ENOMEM.
  */
 struct sio_machine *sio_machine_create(const char *name);
 

@@ -102,6 +102,14 @@ static const struct errno_name errno_names[] = {
 
 static __thread char errno_buf[32];
 
+/**
+ * sio_errno_name() - symbolic name of an errno value (public: softiommu/error.h)
+ * @err: errno, either sign (-EBUSY and EBUSY both give "EBUSY")
+ *
+ * Context: any.
+ * Return: a static string such as "EBUSY" or "EPROBE_DEFER"; "E?<n>" style
+ * text in a per-thread buffer for values it does not know.
+ */
 const char *sio_errno_name(int err)
 {
 	size_t i;
@@ -117,6 +125,14 @@ const char *sio_errno_name(int err)
 	return errno_buf;
 }
 
+/**
+ * sio_errno_parse() - parse a symbolic errno name
+ * @name: "EBUSY", "-EBUSY", "0" or a decimal number
+ * @err: where the value is stored, as a negative errno (or 0)
+ *
+ * Context: any.
+ * Return: 0 on success, -EINVAL if @name is not an errno name.
+ */
 int sio_errno_parse(const char *name, int *err)
 {
 	const char *p = name;
@@ -153,6 +169,15 @@ int sio_errno_parse(const char *name, int *err)
 	return -EINVAL;
 }
 
+/**
+ * sio_strerror() - human text of an errno, as bash would print it (public:
+ * softiommu/error.h)
+ * @err: errno, either sign
+ *
+ * Context: any.
+ * Return: a static string ("Device or resource busy"), or "Unknown error
+ * <n>" in a per-thread buffer.
+ */
 const char *sio_strerror(int err)
 {
 	const char *s;

@@ -9,6 +9,7 @@
 #define SIO_BASE_ERR_H
 
 #include <errno.h>
+#include <softiommu/error.h>	/* sio_is_err(), sio_strerror(), sio_errno_name() */
 #include "base/types.h"
 
 /* Kernel-internal errno values that libc does not define. */
@@ -16,7 +17,7 @@
 #define EPROBE_DEFER	517
 #define ENOTSUPP	524
 
-#define MAX_ERRNO	4095
+#define MAX_ERRNO	SIO_MAX_ERRNO
 
 #define IS_ERR_VALUE(x) unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
 
@@ -51,16 +52,6 @@ static inline int PTR_ERR_OR_ZERO(const void *ptr)
 }
 
 /**
- * sio_errno_name() - symbolic name of an errno value
- * @err: errno, either sign (-EBUSY and EBUSY both give "EBUSY")
- *
- * Context: any.
- * Return: a static string such as "EBUSY" or "EPROBE_DEFER"; "E?<n>" style
- * text in a per-thread buffer for values it does not know.
- */
-const char *sio_errno_name(int err);
-
-/**
  * sio_errno_parse() - parse a symbolic errno name
  * @name: "EBUSY", "-EBUSY", "0" or a decimal number
  * @err: where the value is stored, as a negative errno (or 0)
@@ -69,14 +60,5 @@ const char *sio_errno_name(int err);
  * Return: 0 on success, -EINVAL if @name is not an errno name.
  */
 int sio_errno_parse(const char *name, int *err);
-
-/**
- * sio_strerror() - human text of an errno, as bash would print it
- * @err: errno, either sign
- *
- * Context: any.
- * Return: a static string ("Device or resource busy", "Unknown error 517").
- */
-const char *sio_strerror(int err);
 
 #endif /* SIO_BASE_ERR_H */

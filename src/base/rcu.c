@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * RCU over liburcu's memb flavour: thread registration with a loud failure
- * for unregistered readers, synchronize_rcu, call_rcu, rcu_barrier and
- * kfree_rcu.
+ * RCU over liburcu's memb flavour: thread registration (explicit, or
+ * automatic at a thread's first read-side section and undone at its exit),
+ * synchronize_rcu, call_rcu, rcu_barrier and kfree_rcu.
  * Kernel counterpart: kernel/rcu/tree.c (API only)
  */
 #include <pthread.h>
@@ -21,26 +21,99 @@ __thread int sio_rcu_nesting;
 static pthread_t callrcu_thread;
 static int callrcu_thread_known;	/* atomic; callrcu_thread valid when 1 */
 
+/*
+ * Threads registered at their first read-side section: a key whose
+ * destructor unregisters them when they exit.
+ */
+static pthread_key_t auto_key;
+static pthread_once_t auto_key_once = PTHREAD_ONCE_INIT;
+static int auto_key_err;	/* pthread_key_create()'s result */
+static long registered_threads;	/* atomic; threads registered with liburcu */
+
+/**
+ * sio_rcu_register_thread() - make the calling thread an RCU reader
+ *
+ * Idempotent (nested calls are counted); pair with
+ * sio_rcu_unregister_thread() before the thread exits.  Threads the library
+ * does not create need not call it: their first read-side section
+ * registers them (see rcu.h).
+ *
+ * Context: the thread itself, outside any read-side critical section.
+ */
 void sio_rcu_register_thread(void)
 {
-	if (sio_rcu_registered++ == 0)
+	if (sio_rcu_registered++ == 0) {
 		urcu_memb_register_thread();
+		__atomic_add_fetch(&registered_threads, 1, __ATOMIC_RELAXED);
+	}
 }
 
+/* Leave liburcu's registry; the caller dropped the last registration. */
+static void rcu_unregister_now(void)
+{
+	WARN_ON(sio_rcu_nesting);
+	urcu_memb_unregister_thread();
+	__atomic_sub_fetch(&registered_threads, 1, __ATOMIC_RELAXED);
+}
+
+/**
+ * sio_rcu_unregister_thread() - undo one sio_rcu_register_thread()
+ *
+ * The last one takes the thread out of liburcu's registry.
+ *
+ * Context: the thread itself, outside any read-side critical section.
+ */
 void sio_rcu_unregister_thread(void)
 {
 	if (WARN_ON(sio_rcu_registered <= 0))
 		return;
 	if (--sio_rcu_registered)
 		return;
-	WARN_ON(sio_rcu_nesting);
-	urcu_memb_unregister_thread();
+	rcu_unregister_now();
 }
 
+/**
+ * sio_rcu_registered_threads() - threads currently registered through this
+ * file (explicitly or automatically), for tests
+ *
+ * Context: any.  Return: the count; racy unless the caller knows no thread
+ * registers or exits meanwhile.
+ */
+long sio_rcu_registered_threads(void)
+{
+	return __atomic_load_n(&registered_threads, __ATOMIC_RELAXED);
+}
+
+/*
+ * Thread exit of an automatically registered thread (glibc runs key
+ * destructors while the thread's TLS is still valid): drop whatever
+ * registrations it still holds, so liburcu's registry never keeps a reader
+ * whose thread is gone.
+ */
+static void rcu_auto_unregister(void *unused)
+{
+	if (sio_rcu_registered <= 0)
+		return;
+	sio_rcu_registered = 0;
+	rcu_unregister_now();
+}
+
+static void rcu_auto_key_create(void)
+{
+	auto_key_err = pthread_key_create(&auto_key, rcu_auto_unregister);
+}
+
+/**
+ * __sio_rcu_unregistered() - die loudly: @func would read under RCU on a
+ * thread that could not be registered
+ * @func: the function about to enter a read-side section
+ *
+ * Context: the failing thread.  Return: never (aborts).
+ */
 void __sio_rcu_unregistered(const char *func)
 {
 	static const char msg[] =
-		"%s() on a thread that is not registered with RCU: call sio_rcu_register_thread() first";
+		"%s() on a thread that cannot be registered with RCU";
 
 	sio_printk(SIO_LOGLEVEL_ERR, msg, func);
 	fprintf(stderr, "softiommu: FATAL: ");
@@ -50,18 +123,37 @@ void __sio_rcu_unregistered(const char *func)
 	abort();
 }
 
+/**
+ * __sio_rcu_read_lock_unregistered() - slow path of rcu_read_lock() on a
+ * thread this file has not registered
+ * @func: the caller, for the fatal message
+ *
+ * liburcu's call_rcu thread (registered by liburcu itself) is adopted.  Any
+ * other thread -- typically one of the library user's, entering through a
+ * public function -- is registered now and unregistered automatically when
+ * it exits, so the public API needs no registration call.  Only if the
+ * exit hook cannot be installed (no pthread key left) does this abort:
+ * registering without it would leave a dead reader in liburcu's registry
+ * and hang the next grace period.
+ *
+ * Context: the calling thread, about to enter a read-side section; takes
+ * liburcu's registry lock (never held while waiting for readers).
+ */
 void __sio_rcu_read_lock_unregistered(const char *func)
 {
 	/*
 	 * Callbacks run on liburcu's call_rcu thread, which liburcu registered
-	 * itself; adopt it rather than abort.
+	 * itself; adopt it rather than register it twice.
 	 */
 	if (__atomic_load_n(&callrcu_thread_known, __ATOMIC_ACQUIRE) &&
 	    pthread_equal(callrcu_thread, pthread_self())) {
 		sio_rcu_registered = 1;
 		return;
 	}
-	__sio_rcu_unregistered(func);
+	pthread_once(&auto_key_once, rcu_auto_key_create);
+	if (auto_key_err || pthread_setspecific(auto_key, (void *)1))
+		__sio_rcu_unregistered(func);
+	sio_rcu_register_thread();
 }
 
 /* Remember which thread runs callbacks.  Caller is registered. */

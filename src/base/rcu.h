@@ -3,11 +3,13 @@
  * RCU: the only header that includes liburcu.  Uses the memb flavour through
  * its flavour-qualified names (urcu_memb_*), never liburcu's renaming macros.
  *
- * EVERY THREAD THAT ENTERS AN RCU READ-SIDE CRITICAL SECTION MUST BE
- * REGISTERED with sio_rcu_register_thread() first (threads made by
- * sio_kthread_run() and workqueue workers are registered for you).
- * rcu_read_lock() on an unregistered thread is a loud error: it logs and
- * aborts, because with liburcu it would otherwise be a silent race.
+ * EVERY THREAD THAT ENTERS AN RCU READ-SIDE CRITICAL SECTION IS A
+ * REGISTERED liburcu READER.  Threads the library makes (sio_kthread_run(),
+ * workqueue workers) register explicitly with sio_rcu_register_thread().
+ * Any other thread -- a library user's, calling the public API -- is
+ * registered by its first rcu_read_lock() and unregistered when it exits
+ * (a pthread key destructor), so the public API asks nothing of its
+ * callers.  The hot path stays one thread-local test.
  *
  * Kernel counterpart: include/linux/rcupdate.h
  */
@@ -40,11 +42,12 @@
 extern __thread int sio_rcu_registered;
 extern __thread int sio_rcu_nesting;
 
+/* Fatal: @func ran on a thread that could not be registered. */
 void __sio_rcu_unregistered(const char *func) __attribute__((noreturn));
 /*
  * Slow path of rcu_read_lock() on a thread not registered by us: adopts
- * liburcu's own call_rcu thread (registered by liburcu), else calls
- * __sio_rcu_unregistered().
+ * liburcu's own call_rcu thread (registered by liburcu), else registers
+ * the thread until it exits.
  */
 void __sio_rcu_read_lock_unregistered(const char *func);
 
@@ -57,16 +60,15 @@ static inline void __sio_rcu_tsan_reader_exit(void)
 }
 #endif
 
-/**
- * sio_rcu_register_thread() - make the calling thread an RCU reader
- *
- * Idempotent (nested calls are counted); pair with
- * sio_rcu_unregister_thread() before the thread exits.
- *
+/*
+ * Make the calling thread an RCU reader / undo it; counted, so calls nest.
+ * For threads the library makes, which register for their whole life.
  * Context: the thread itself, outside any read-side critical section.
  */
 void sio_rcu_register_thread(void);
 void sio_rcu_unregister_thread(void);
+/* Threads registered right now (tests).  Context: any. */
+long sio_rcu_registered_threads(void);
 
 static inline bool sio_rcu_thread_registered(void)
 {

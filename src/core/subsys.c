@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/core-priv.h"
+#include "core/subsys.h"
 #include "core/fw.h"
 
 /**
@@ -363,10 +364,10 @@ int iommu_bus_init(struct sio_bus *bus)
 
 /**
  * iommu_bus_exit() - stop following @bus (undo iommu_bus_init())
- * @bus: the bus; one never hooked is ignored
+ * @bus: a hooked bus, or one never hooked (a no-op)
  *
- * Context: may sleep (unregisters the notifier); takes the subsys lock;
- * before sio_bus_unregister().
+ * Context: may sleep; before sio_bus_unregister(), not racing with IOMMU
+ * instance registration.
  */
 void iommu_bus_exit(struct sio_bus *bus)
 {

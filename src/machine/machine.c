@@ -8,6 +8,7 @@
 #include <string.h>
 #include "machine/machine-priv.h"
 #include "bus/bus.h"
+#include "core/subsys.h"
 #include "drivers/mock/mock.h"
 #include "drivers/smmu/smmu.h"
 #include "user/vfio.h"

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* RCU wrapper: deferred frees wait for readers; unregistered readers die. */
+/*
+ * RCU wrapper: deferred frees wait for readers, whether they registered
+ * themselves or were registered by their first read-side section (and
+ * unregistered when they exit).
+ */
 #include <pthread.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -34,11 +36,13 @@ static void obj_free_rcu(struct rcu_head *head)
 	__atomic_store_n(&freed, 1, __ATOMIC_RELEASE);
 }
 
+/* @arg non-NULL: register explicitly; NULL: leave it to rcu_read_lock(). */
 static void *reader(void *arg)
 {
 	struct obj *o;
 
-	sio_rcu_register_thread();
+	if (arg)
+		sio_rcu_register_thread();
 	rcu_read_lock();
 	o = rcu_dereference(gp);
 	complete(&reader_inside);
@@ -46,22 +50,25 @@ static void *reader(void *arg)
 	/* Still inside the read-side section: @o must still be valid. */
 	reader_saw_magic = o ? o->magic : -1;
 	rcu_read_unlock();
-	sio_rcu_unregister_thread();
+	if (arg)
+		sio_rcu_unregister_thread();
 	return NULL;
 }
 
-TEST(call_rcu_waits_for_a_reader_holding_the_pointer)
+static void reader_holds_off_the_free(struct __test_metadata *_metadata,
+				      bool explicit)
 {
 	struct obj *o = kzalloc(sizeof(*o), GFP_KERNEL);
-	pthread_t t;
+	pthread_t th;
 	int i;
 
+	__atomic_store_n(&freed, 0, __ATOMIC_RELEASE);
 	ASSERT_NOT_NULL(o);
 	o->magic = OBJ_MAGIC;
 	rcu_assign_pointer(gp, o);
 	init_completion(&reader_inside);
 	init_completion(&reader_may_leave);
-	ASSERT_EQ(0, pthread_create(&t, NULL, reader, NULL));
+	ASSERT_EQ(0, pthread_create(&th, NULL, reader, explicit ? &th : NULL));
 	wait_for_completion(&reader_inside);
 
 	/* Unpublish and defer the free while the reader still holds it. */
@@ -76,12 +83,23 @@ TEST(call_rcu_waits_for_a_reader_holding_the_pointer)
 		EXPECT_EQ(0, __atomic_load_n(&freed, __ATOMIC_ACQUIRE));
 	}
 	complete(&reader_may_leave);
-	pthread_join(t, NULL);
+	pthread_join(th, NULL);
 	EXPECT_EQ(OBJ_MAGIC, reader_saw_magic);
 	rcu_barrier();
 	EXPECT_EQ(1, __atomic_load_n(&freed, __ATOMIC_ACQUIRE));
 	destroy_completion(&reader_inside);
 	destroy_completion(&reader_may_leave);
+}
+
+TEST(call_rcu_waits_for_a_reader_holding_the_pointer)
+{
+	reader_holds_off_the_free(_metadata, true);
+}
+
+/* A library user's thread never registers: its read side still counts. */
+TEST(call_rcu_waits_for_an_auto_registered_reader)
+{
+	reader_holds_off_the_free(_metadata, false);
 }
 
 struct kobj {
@@ -165,34 +183,44 @@ TEST(registration_nests)
 	rcu_read_unlock();
 }
 
+struct auto_reg {
+	bool registered_inside;
+	long threads_inside;
+};
+
 static void *unregistered_reader(void *arg)
 {
-	rcu_read_lock();	/* must abort the process */
+	struct auto_reg *r = arg;
+
+	rcu_read_lock();	/* registers the thread */
+	r->registered_inside = sio_rcu_thread_registered();
+	r->threads_inside = sio_rcu_registered_threads();
 	rcu_read_unlock();
-	return arg;
+	/* nested explicit registration on top of the automatic one */
+	sio_rcu_register_thread();
+	sio_rcu_unregister_thread();
+	return NULL;
 }
 
-TEST(unregistered_rcu_read_lock_aborts)
+/*
+ * A thread that never registers is registered by its first read-side
+ * section and unregistered when it exits, so a dead thread never stays in
+ * liburcu's registry (where it could stall the next grace period).
+ */
+TEST(unregistered_reader_is_registered_until_it_exits)
 {
-	int status;
-	pid_t pid;
+	long before = sio_rcu_registered_threads();
+	struct auto_reg r = { 0 };
+	pthread_t th;
 
-	fflush(NULL);
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		pthread_t t;
-
-		/* Quiet child: the message goes to stderr and the log. */
-		if (pthread_create(&t, NULL, unregistered_reader, NULL))
-			_exit(3);
-		pthread_join(t, NULL);
-		_exit(0);	/* not reached if the check works */
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
-	if (WIFSIGNALED(status))
-		EXPECT_EQ(SIGABRT, WTERMSIG(status));
+	ASSERT_EQ(0, pthread_create(&th, NULL, unregistered_reader, &r));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_TRUE(r.registered_inside);
+	EXPECT_EQ(before + 1, r.threads_inside);
+	/* pthread_join() returns after the thread's key destructors ran */
+	EXPECT_EQ(before, sio_rcu_registered_threads());
+	synchronize_rcu();
+	EXPECT_EQ(0UL, sio_warn_count());
 }
 
 struct node {

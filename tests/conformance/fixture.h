@@ -13,6 +13,7 @@
 #include "base/base.h"
 #include "dev/device.h"
 #include "bus/bus.h"
+#include "core/subsys.h"
 #include "drivers/mock/mock.h"
 #include "drivers/smmu/smmu.h"
 #include "mem/phys-mem.h"

@@ -4,16 +4,15 @@
  * an interactive shell in the same language, a parse-only check, and a
  * machine-readable report.
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <softiommu/machine.h>
-#include "machine/scn.h"
-#include "base/base.h"
+#include <softiommu/internal.h>
 #include "report.h"
-#include "bench-main.h"
 
 extern const char sio_default_scenario[];
 extern const size_t sio_default_scenario_len;
@@ -86,8 +85,7 @@ static int check_leaks(const char *name, long live_before,
 {
 	long leaked;
 
-	rcu_barrier();
-	leaked = sio_alloc_live() - live_before - (long)res->num_failures -
+	leaked = sio_alloc_live_settled() - live_before - (long)res->num_failures -
 		 (res->failures ? 1 : 0);
 	if (leaked <= 0)
 		return 0;
@@ -104,13 +102,13 @@ static int run_one(const struct cli *c, const char *file, bool first)
 	struct sio_scn_opts o = cli_opts(c);
 	struct sio_scn_result res;
 	struct sio_machine *m;
-	long live = sio_alloc_live();
+	long live = sio_alloc_live_settled();
 	const char *name = file ? file : DEFAULT_NAME;
 
 	m = sio_machine_create(file ? file : "default");
-	if (IS_ERR(m)) {
+	if (sio_is_err(m)) {
 		fprintf(stderr, "softiommu: cannot create a machine: %s\n",
-			sio_strerror((int)PTR_ERR(m)));
+			sio_strerror(sio_ptr_err(m)));
 		return 1;
 	}
 	if (file) {
@@ -165,7 +163,6 @@ static int cmd_check(int argc, char **argv)
 	}
 	for (i = 0; i < argc; i++) {
 		struct sio_scn_script *s = NULL;
-		struct sio_scn_error err;
 		char *buf = NULL;
 		size_t cap = 0, len = 0, n;
 		FILE *f = fopen(argv[i], "r");
@@ -190,15 +187,20 @@ static int cmd_check(int argc, char **argv)
 			len += n;
 		} while (n);
 		fclose(f);
-		ret = sio_scn_parse(argv[i], buf, len, 1, &s, &err);
+		ret = sio_scn_parse_text(argv[i], buf, len, 1, &s, msg,
+					 sizeof(msg));
 		free(buf);
 		if (ret) {
-			sio_scn_format_error(argv[i], &err, msg, sizeof(msg));
-			fprintf(stderr, "%s\n", msg);
+			if (msg[0])
+				fprintf(stderr, "%s\n", msg);
+			else
+				fprintf(stderr, "softiommu: %s: %s\n", argv[i],
+					sio_strerror(ret));
 			status = 2;
 			continue;
 		}
-		printf("%s: OK, %u commands\n", argv[i], s->ncmds);
+		printf("%s: OK, %u commands\n", argv[i],
+		       sio_scn_script_ncmds(s));
 		sio_scn_script_free(s);
 	}
 	return status;
@@ -224,16 +226,16 @@ static int cmd_shell(const struct cli *c)
 	char *line = NULL, *acc = NULL;
 	size_t cap = 0, acclen = 0;
 	unsigned int lineno = 0, first = 1;
-	long live = sio_alloc_live();
+	long live = sio_alloc_live_settled();
 	int status;
 
 	if (tty)
 		o.flags |= SIO_SCN_NO_ECHO;
 	m = sio_machine_create("shell");
-	if (IS_ERR(m))
+	if (sio_is_err(m))
 		return 1;
 	ctx = sio_scn_ctx_create(m, "<stdin>", &o);
-	if (IS_ERR(ctx)) {
+	if (sio_is_err(ctx)) {
 		sio_machine_destroy(m);
 		return 1;
 	}
@@ -267,12 +269,10 @@ static int cmd_shell(const struct cli *c)
 			break;
 		{
 			struct sio_scn_script *s = NULL;
-			struct sio_scn_error err;
+			char msg[600];
 
-			if (sio_scn_parse("<stdin>", acc, acclen, first, &s, &err)) {
-				char msg[600];
-
-				sio_scn_format_error("<stdin>", &err, msg, sizeof(msg));
+			if (sio_scn_parse_text("<stdin>", acc, acclen, first, &s,
+					       msg, sizeof(msg))) {
 				if (tty)
 					printf("%s\n", msg);
 				else
@@ -354,7 +354,6 @@ int main(int argc, char **argv)
 				!strcmp(getenv("SIO_LOG_CLOCK"), "virtual")))
 		if (!cmd || strcmp(cmd, "bench"))
 			pin_to_one_cpu();
-	sio_rcu_register_thread();
 	if (!cmd || !strcmp(cmd, "run")) {
 		status = cmd_run(&c, nrest, rest);
 	} else if (!strcmp(cmd, "shell")) {
@@ -370,7 +369,6 @@ int main(int argc, char **argv)
 		usage(stderr);
 		status = 2;
 	}
-	sio_rcu_unregister_thread();
 	free(rest);
 	return status;
 }

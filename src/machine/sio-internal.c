@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The internal interface of softiommu's own programs
+ * (include-internal/softiommu/internal.h): thin wrappers that give the CLI
+ * what it needs with opaque types and standard C types only.  Including the
+ * headers of the definitions next to the interface makes the compiler check
+ * every prototype the interface repeats.  Also the compile-time checks that
+ * public constants equal the private ones they mirror.
+ */
+
+#include "base/alloc.h"
+#include "base/err.h"
+#include "base/rcu.h"
+#include "base/types.h"
+#include "machine/scn.h"
+#include <softiommu/internal.h>
+#include <softiommu/iommu.h>
+
+/* iommu_map()'s public @gfp values are the library's own GFP flags. */
+_Static_assert(SIO_GFP_KERNEL == GFP_KERNEL, "SIO_GFP_KERNEL drifted");
+_Static_assert(SIO_GFP_ATOMIC == GFP_ATOMIC, "SIO_GFP_ATOMIC drifted");
+
+/**
+ * sio_scn_parse_text() - parse scenario text, formatting a syntax error
+ * @name: file name for messages
+ * @buf: the text (need not be NUL-terminated)
+ * @len: its length
+ * @first_line: line number of @buf's first line
+ * @out: the script on success
+ * @msg: "NAME:LINE:COL: error: WHAT" on -EINVAL ("" otherwise)
+ * @msglen: size of @msg
+ *
+ * Context: may sleep (allocates).
+ * Return: 0, -EINVAL (malformed), -ENOMEM.
+ */
+int sio_scn_parse_text(const char *name, const char *buf, size_t len,
+		       unsigned int first_line, struct sio_scn_script **out,
+		       char *msg, size_t msglen)
+{
+	struct sio_scn_error err;
+	int ret;
+
+	if (msglen)
+		msg[0] = '\0';
+	ret = sio_scn_parse(name, buf, len, first_line, out, &err);
+	if (ret == -EINVAL && msglen)
+		sio_scn_format_error(name, &err, msg, msglen);
+	return ret;
+}
+
+/**
+ * sio_scn_script_ncmds() - number of commands of a parsed scenario
+ * @s: the script
+ *
+ * Context: any.  Return: the count.
+ */
+unsigned int sio_scn_script_ncmds(const struct sio_scn_script *s)
+{
+	return s->ncmds;
+}
+
+/**
+ * sio_alloc_live_settled() - live allocator objects once every RCU callback
+ * queued so far has run (deferred frees included)
+ *
+ * Context: may sleep; not inside an RCU read-side section.
+ * Return: the count.
+ */
+long sio_alloc_live_settled(void)
+{
+	rcu_barrier();
+	return sio_alloc_live();
+}
