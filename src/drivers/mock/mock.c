@@ -95,6 +95,13 @@ static struct mock_iommu *mock_iommu_of(struct iommu_device *iommu)
 	return container_of(iommu, struct mock_iommu, iommu);
 }
 
+/* @iommu is an instance of this driver (any variant), not another's. */
+static bool mock_iommu_owns(const struct iommu_device *iommu)
+{
+	return !IS_ERR_OR_NULL(iommu) && iommu->ops >= &mock_ops[0] &&
+	       iommu->ops < &mock_ops[MOCK_NR_VARIANTS];
+}
+
 /* ---- lookups and checker helpers (mock_lock held) ---- */
 
 /**
@@ -671,7 +678,7 @@ void mock_iommu_destroy(struct iommu_device *iommu)
 {
 	struct mock_iommu *mi;
 
-	if (IS_ERR_OR_NULL(iommu))
+	if (IS_ERR_OR_NULL(iommu) || WARN_ON(!mock_iommu_owns(iommu)))
 		return;
 	mi = mock_iommu_of(iommu);
 	iommu_device_unregister(iommu);
@@ -699,7 +706,7 @@ int mock_iommu_inject(struct iommu_device *iommu, enum mock_fail_point point,
 {
 	struct mock_inject *inj;
 
-	if (IS_ERR_OR_NULL(iommu) || (unsigned int)point >= MOCK_FAIL_NR ||
+	if (!mock_iommu_owns(iommu) || (unsigned int)point >= MOCK_FAIL_NR ||
 	    (nth && err >= 0) ||
 	    (dev_name && strlen(dev_name) >= SIO_NAME_LEN))
 		return -EINVAL;
@@ -729,7 +736,7 @@ int mock_iommu_set_def_domain_type(struct iommu_device *iommu,
 	unsigned int i;
 	int ret = 0;
 
-	if (IS_ERR_OR_NULL(iommu) || !dev_name || !dev_name[0] ||
+	if (!mock_iommu_owns(iommu) || !dev_name || !dev_name[0] ||
 	    strlen(dev_name) >= SIO_NAME_LEN)
 		return -EINVAL;
 	mi = mock_iommu_of(iommu);
@@ -755,7 +762,7 @@ out_unlock:
 
 /**
  * mock_iommu_get_stats() - snapshot an instance's counters
- * @iommu: the instance
+ * @iommu: the instance (another driver's instance reads as all zeroes)
  * @st: filled in
  * Context: any thread.
  */
@@ -763,7 +770,7 @@ void mock_iommu_get_stats(struct iommu_device *iommu,
 			  struct mock_iommu_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (IS_ERR_OR_NULL(iommu))
+	if (!mock_iommu_owns(iommu))
 		return;
 	mutex_lock(&mock_lock);
 	*st = mock_iommu_of(iommu)->st;
