@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Shell-like scenario commands: echo (with >, >>, | tee), cat, ls, readlink,
- * modprobe, rmmod, dmesg.  They print what bash and coreutils print, errors
- * included, so that lines pasted from a bug report read the same.
+ * Scenario area "shell and sysfs": echo (with >, >>, | tee), cat, ls,
+ * readlink, modprobe, rmmod, dmesg, and the expects on files and the kernel
+ * log.  They print what bash and coreutils print, errors included, so that
+ * lines pasted from a bug report read the same.
  */
+#include "scn-parse-priv.h"
 #include "scn-run.h"
 
 #define SCN_READ_MAX	(SIO_SYSFS_BUF_SIZE + 1)
@@ -15,6 +17,80 @@ static bool open_error(int err)
 	       err == -ENOTDIR;
 }
 
+/* ---- echo ---- */
+
+/* The words of "echo [-n] WORDS" up to an operator, joined: argv[0]. */
+static int echo_value(struct scn_parser *p)
+{
+	bool newline = true;
+	char *val = NULL;
+	size_t vlen = 0;
+	int ret;
+
+	if (scn_accept(p, "-n"))
+		newline = false;
+	else
+		scn_accept(p, "-e");
+	for (;;) {
+		const char *w = scn_at_end(p) || p->ln->tok[p->i].op ? NULL :
+				scn_peek(p);
+		size_t l = w ? strlen(w) : 0;
+		char *n = krealloc(val, vlen + l + 2, GFP_KERNEL);
+
+		if (!n) {
+			kfree(val);
+			return -ENOMEM;
+		}
+		val = n;
+		if (!w) {
+			if (newline)
+				val[vlen++] = '\n';
+			val[vlen] = '\0';
+			break;
+		}
+		if (vlen)
+			val[vlen++] = ' ';
+		memcpy(val + vlen, w, l + 1);
+		vlen += l;
+		p->i++;
+	}
+	ret = scn_add_arg(p->cmd, val);
+	kfree(val);
+	return ret;
+}
+
+/* echo [-n] WORDS [> P | >> P | '|' [sudo] tee [-a] P [> /dev/null]] */
+static int parse_echo(struct scn_parser *p)
+{
+	struct sio_scn_cmd *cmd = p->cmd;
+	int ret = echo_value(p);
+
+	if (ret || scn_at_end(p))
+		return ret;		/* no redirection: print the value */
+	if (scn_accept(p, ">>")) {
+		cmd->flags |= SCN_W_APPEND;
+		return scn_take_path(p);
+	}
+	if (scn_accept(p, ">"))
+		return scn_take_path(p);
+	if (!scn_accept(p, "|"))
+		return scn_expected(p, "'>', '>>' or '| tee'");
+	scn_accept(p, "sudo");
+	if (!scn_accept(p, "tee"))
+		return scn_expected(p, "'tee' after '|'");
+	cmd->flags |= SCN_W_TEE;
+	if (scn_accept(p, "-a") || scn_accept(p, "--append"))
+		cmd->flags |= SCN_W_APPEND;
+	ret = scn_take_path(p);
+	if (!ret && scn_accept(p, ">")) {
+		if (!scn_accept(p, "/dev/null"))
+			return scn_expected(p, "/dev/null");
+		cmd->flags |= SCN_W_QUIET_TEE;
+	}
+	return ret;
+}
+
+/* A sysfs write: argv[0] the value, argv[1] the path. */
 static void run_write(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 {
 	const char *val = cmd->argv[0], *path = cmd->argv[1];
@@ -38,6 +114,41 @@ static void run_write(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	else
 		scn_out(ctx, "bash: echo: write error: %s\n",
 			sio_strerror((int)ret));
+}
+
+static void run_echo(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	if (cmd->argc > 1) {
+		run_write(ctx, cmd);
+		return;
+	}
+	scn_out(ctx, "%s", cmd->argv[0]);
+	ctx->last_err = 0;
+}
+
+/* ---- cat, ls, readlink ---- */
+
+/* @min to @max absolute paths, into argv. */
+static int parse_paths(struct scn_parser *p, int min, int max)
+{
+	int n = 0, ret;
+
+	while (!scn_at_end(p)) {
+		if (n == max)
+			return scn_want_end(p);
+		ret = scn_take_path(p);
+		if (ret)
+			return ret;
+		n++;
+	}
+	if (n < min)
+		return scn_expected(p, "an absolute path");
+	return 0;
+}
+
+static int parse_cat(struct scn_parser *p)
+{
+	return parse_paths(p, 1, 16);
 }
 
 static void run_cat(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
@@ -68,6 +179,28 @@ static void run_cat(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 		scn_out(ctx, "%s%s", buf, n && buf[n - 1] != '\n' ? "\n" : "");
 	}
 	kfree(buf);
+}
+
+#define SCN_LS_LONG	(1u << 0)	/* ls -l */
+
+static int parse_ls(struct scn_parser *p)
+{
+	while (!scn_at_end(p) && scn_peek(p)[0] == '-' && !p->ln->tok[p->i].quoted) {
+		const char *f = scn_peek(p) + 1;
+
+		if (!*f)
+			return scn_expected(p, "ls options among -l -a -1");
+		for (; *f; f++) {
+			if (*f == 'l')
+				p->cmd->flags |= SCN_LS_LONG;
+			else if (*f != 'a' && *f != '1')
+				return scn_expected(p, "ls options among -l -a -1");
+		}
+		p->i++;
+	}
+	if (scn_at_end(p))
+		return scn_add_arg(p->cmd, "/sys");
+	return parse_paths(p, 1, 16);
 }
 
 struct ls_state {
@@ -110,7 +243,7 @@ static void run_ls(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	for (i = 0; i < cmd->argc; i++) {
 		struct ls_state ls = {
 			.ctx = ctx, .dir = cmd->argv[i],
-			.long_fmt = cmd->flags & 1,
+			.long_fmt = cmd->flags & SCN_LS_LONG,
 		};
 		int t = sio_sysfs_stat(ctx->m->sysfs, cmd->argv[i]);
 		int ret;
@@ -143,6 +276,15 @@ static void run_ls(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	}
 }
 
+#define SCN_READLINK_F	(1u << 0)	/* readlink -f, -e or -m */
+
+static int parse_readlink(struct scn_parser *p)
+{
+	if (scn_accept(p, "-f") || scn_accept(p, "-e") || scn_accept(p, "-m"))
+		p->cmd->flags = SCN_READLINK_F;
+	return parse_paths(p, 1, 1);
+}
+
 static void run_readlink(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 {
 	char target[1024];
@@ -152,10 +294,35 @@ static void run_readlink(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	ctx->last_err = n < 0 ? (int)n : 0;
 	if (n >= 0)
 		scn_out(ctx, "%s\n", target);
-	else if (cmd->flags & 1 && n == -EINVAL)
+	else if (cmd->flags & SCN_READLINK_F && n == -EINVAL)
 		/* readlink -f of a non-link prints the path itself */
 		scn_out(ctx, "%s\n", cmd->argv[0]);
 	/* plain readlink of a non-link prints nothing, like coreutils */
+}
+
+/* ---- modprobe, rmmod ---- */
+
+#define SCN_MOD_VERBOSE	(1u << 0)	/* -v */
+#define SCN_MOD_REMOVE	(1u << 1)	/* modprobe -r: rmmod */
+
+static int parse_modprobe(struct scn_parser *p)
+{
+	for (;;) {
+		if (scn_accept(p, "-v") || scn_accept(p, "--verbose"))
+			p->cmd->flags |= SCN_MOD_VERBOSE;
+		else if (scn_accept(p, "-r") || scn_accept(p, "--remove"))
+			p->cmd->flags |= SCN_MOD_REMOVE;
+		else if (scn_accept(p, "-rv"))
+			p->cmd->flags |= SCN_MOD_VERBOSE | SCN_MOD_REMOVE;
+		else
+			break;
+	}
+	return scn_take_name_arg(p, "a module name");
+}
+
+static int parse_rmmod(struct scn_parser *p)
+{
+	return scn_take_name_arg(p, "a module name");
 }
 
 /*
@@ -191,6 +358,21 @@ static void module_name(char name[SIO_NAME_LEN], const char *arg)
 			name[i] = '-';
 }
 
+static void run_rmmod(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	char name[SIO_NAME_LEN];
+	int ret;
+
+	module_name(name, cmd->argv[0]);
+	if (cmd->flags & SCN_MOD_VERBOSE)
+		scn_out(ctx, "rmmod %s\n", name);
+	ret = sio_machine_remove_driver(ctx->m, NULL, name);
+	ctx->last_err = ret ? -ENOENT : 0;
+	if (ret)
+		scn_out(ctx, "rmmod: ERROR: Module %s is not currently loaded\n",
+			name);
+}
+
 static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 {
 	const struct scn_module *mod = NULL;
@@ -200,6 +382,10 @@ static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	size_t i;
 	int ret;
 
+	if (cmd->flags & SCN_MOD_REMOVE) {
+		run_rmmod(ctx, cmd);
+		return;
+	}
 	module_name(name, cmd->argv[0]);
 	for (i = 0; i < ARRAY_SIZE(scn_modules); i++)
 		if (!strcmp(scn_modules[i].name, name))
@@ -220,7 +406,7 @@ static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	ctx->last_err = 0;
 	if (sio_driver_find(bus, mod->name))
 		return;			/* already loaded: modprobe is quiet */
-	if (cmd->flags & 1)
+	if (cmd->flags & SCN_MOD_VERBOSE)
 		scn_out(ctx, "insmod /lib/modules/softiommu/kernel/%s\n", mod->path);
 	memset(&decl, 0, sizeof(decl));
 	snprintf(decl.bus, sizeof(decl.bus), "%s", mod->bus);
@@ -238,55 +424,196 @@ static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 	}
 }
 
-static void run_rmmod(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
-{
-	char name[SIO_NAME_LEN];
-	int ret;
+/* ---- dmesg ---- */
 
-	module_name(name, cmd->argv[0]);
-	if (cmd->flags & 1)
-		scn_out(ctx, "rmmod %s\n", name);
-	ret = sio_machine_remove_driver(ctx->m, NULL, name);
-	ctx->last_err = ret ? -ENOENT : 0;
+#define SCN_DMESG_CLEAR		(1u << 0)	/* -c: print, then clear */
+#define SCN_DMESG_ONLY_CLEAR	(1u << 1)	/* -C: clear only */
+
+static int parse_dmesg(struct scn_parser *p)
+{
+	if (scn_accept(p, "-c"))
+		p->cmd->flags = SCN_DMESG_CLEAR;
+	else if (scn_accept(p, "-C"))
+		p->cmd->flags = SCN_DMESG_ONLY_CLEAR;
+	return 0;
+}
+
+static void run_dmesg(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	if (!(cmd->flags & SCN_DMESG_ONLY_CLEAR))
+		scn_print_log_since(ctx, ctx->dmesg_start);
+	if (cmd->flags)
+		ctx->dmesg_start = sio_log_seq();
+	ctx->last_err = 0;
+}
+
+static const struct scn_cmd_row shell_cmds[] = {
+	{
+		.word = "echo",
+		.synopsis = "echo VALUE > PATH\necho VALUE >> PATH\necho VALUE | [sudo] tee [-a] PATH [> /dev/null]\necho TEXT",
+		.help = "write VALUE to a sysfs file; print TEXT",
+		.doc = "a sysfs write of `VALUE\\n` (`echo -n`: no newline; `echo > PATH` writes just `\\n`, which clears `driver_override`); tee prints VALUE first, like the real one. Without a redirection, print TEXT",
+		.parse = parse_echo,
+		.run = run_echo,
+	},
+	{
+		.word = "cat",
+		.synopsis = "cat PATH...",
+		.help = "print files",
+		.parse = parse_cat,
+		.run = run_cat,
+	},
+	{
+		.word = "ls",
+		.synopsis = "ls [-l] [PATH...]",
+		.help = "list directories (default /sys)",
+		.doc = "list directories (default `/sys`); `-l` shows links as `name -> target`",
+		.parse = parse_ls,
+		.run = run_ls,
+	},
+	{
+		.word = "readlink",
+		.synopsis = "readlink [-f] PATH",
+		.help = "print the target of a link",
+		.doc = "prints the absolute target (sysfs links are shown resolved)",
+		.parse = parse_readlink,
+		.run = run_readlink,
+	},
+	{
+		.word = "modprobe",
+		.synopsis = "modprobe [-v] [-r] NAME",
+		.help = "load (-r: unload) a known driver module",
+		.doc = "load a known module: `vfio-pci` (kind vfio), `pci-stub` (stub), `e1000e`, `igb`, `ixgbe` (dma-api), `vfio-platform`; `_` and `-` are the same; `-r` unloads it",
+		.parse = parse_modprobe,
+		.run = run_modprobe,
+	},
+	{
+		.word = "rmmod",
+		.synopsis = "rmmod NAME",
+		.help = "unload the module (unbinding its devices)",
+		.doc = "unregister that driver (unbinding its devices)",
+		.parse = parse_rmmod,
+		.run = run_rmmod,
+	},
+	{
+		.word = "dmesg",
+		.synopsis = "dmesg [-c | -C]",
+		.help = "print the log (-c: and clear; -C: clear)",
+		.doc = "print the kernel log (`-c` print then clear, `-C` clear)",
+		.parse = parse_dmesg,
+		.run = run_dmesg,
+	},
+};
+
+/* ---- expect file | log | no-log ---- */
+
+#define SCN_FILE_CONTAINS	(1u << 0)	/* expect file P contains "T" */
+
+static int parse_expect_file(struct scn_parser *p)
+{
+	int ret = scn_take_path(p);
+
 	if (ret)
-		scn_out(ctx, "rmmod: ERROR: Module %s is not currently loaded\n",
-			name);
+		return ret;
+	if (scn_accept(p, "contains"))
+		p->cmd->flags |= SCN_FILE_CONTAINS;
+	else if (!scn_accept(p, "==") && !scn_accept(p, "="))
+		return scn_expected(p, "'==' or 'contains'");
+	return scn_take_string(p, "a quoted string");
 }
 
-void scn_run_shell(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+/* Read @path whole; strip one trailing newline.  Return: length or -errno. */
+static ssize_t read_file(struct sio_scn_ctx *ctx, const char *path, char *buf,
+			 size_t len)
 {
-	switch (cmd->kind) {
-	case SCN_WRITE:
-		run_write(ctx, cmd);
-		break;
-	case SCN_PRINT:
-		scn_out(ctx, "%s", cmd->argv[0]);
-		ctx->last_err = 0;
-		break;
-	case SCN_CAT:
-		run_cat(ctx, cmd);
-		break;
-	case SCN_LS:
-		run_ls(ctx, cmd);
-		break;
-	case SCN_READLINK:
-		run_readlink(ctx, cmd);
-		break;
-	case SCN_MODPROBE:
-		run_modprobe(ctx, cmd);
-		break;
-	case SCN_RMMOD:
-		run_rmmod(ctx, cmd);
-		break;
-	case SCN_DMESG:
-		/* dmesg -c prints then clears; -C only clears */
-		if (cmd->flags != 2)
-			scn_print_log_since(ctx, ctx->dmesg_start);
-		if (cmd->flags)
-			ctx->dmesg_start = sio_log_seq();
-		ctx->last_err = 0;
-		break;
-	default:
-		break;
-	}
+	ssize_t n;
+
+	if (sio_sysfs_stat(ctx->m->sysfs, path) == 'd')
+		return -EISDIR;
+	n = sio_sysfs_read(ctx->m->sysfs, path, buf, len - 1);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
 }
+
+static bool eval_file(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
+		      char *got, size_t len)
+{
+	char *buf = kmalloc(SIO_SYSFS_BUF_SIZE + 1, GFP_KERNEL);
+	bool ok = false;
+	ssize_t n;
+
+	if (!buf) {
+		snprintf(got, len, "out of memory");
+		return false;
+	}
+	n = read_file(ctx, cmd->argv[0], buf, SIO_SYSFS_BUF_SIZE + 1);
+	if (n < 0) {
+		snprintf(got, len, "%s", sio_strerror((int)n));
+	} else {
+		if (cmd->flags & SCN_FILE_CONTAINS)
+			ok = strstr(buf, cmd->argv[1]);
+		else
+			ok = !strcmp(buf, cmd->argv[1]);
+		snprintf(got, len, "\"%.500s\"", buf);
+	}
+	kfree(buf);
+	return ok;
+}
+
+static int parse_expect_log(struct scn_parser *p)
+{
+	return scn_take_string(p, "a quoted pattern");
+}
+
+static bool eval_log(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
+		     char *got, size_t len)
+{
+	unsigned long n = sio_log_search(cmd->argv[0], ctx->log_start);
+
+	snprintf(got, len, "%lu matching line(s)", n);
+	return n > 0;
+}
+
+static bool eval_no_log(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
+			char *got, size_t len)
+{
+	return !eval_log(ctx, cmd, got, len);
+}
+
+static const struct scn_expect_row shell_expects[] = {
+	{
+		.word = "file",
+		.synopsis = "expect file PATH == \"TEXT\"\nexpect file PATH contains \"TEXT\"",
+		.help = "the file reads TEXT / contains TEXT",
+		.doc = "the file reads TEXT (one trailing newline ignored) / contains TEXT",
+		.parse = parse_expect_file,
+		.eval = eval_file,
+	},
+	{
+		.word = "log",
+		.synopsis = "expect log \"TEXT\"",
+		.help = "a log line since the start contains TEXT",
+		.parse = parse_expect_log,
+		.eval = eval_log,
+	},
+	{
+		.word = "no-log",
+		.synopsis = "expect no-log \"TEXT\"",
+		.help = "no log line since the start contains TEXT",
+		.parse = parse_expect_log,
+		.eval = eval_no_log,
+	},
+};
+
+const struct scn_area scn_area_shell = {
+	.name = "shell",
+	.title = "Shell and sysfs",
+	.cmds = shell_cmds,
+	.ncmds = ARRAY_SIZE(shell_cmds),
+	.expects = shell_expects,
+	.nexpects = ARRAY_SIZE(shell_expects),
+};
