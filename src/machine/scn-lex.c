@@ -177,6 +177,152 @@ static int lx_quoted(struct scn_lexer *lx, struct scn_line *ln)
 	}
 }
 
+/* The word scn_lex_line() is reading. */
+struct lx_word {
+	bool in;		/* inside a word */
+	bool quoted;		/* it had quotes: never an operator or keyword */
+	size_t start;		/* its text in ln->tbuf */
+	unsigned int line, col;
+};
+
+/* The word being read (if any) ends here. */
+static int lx_end_word(struct scn_lexer *lx, struct scn_line *ln,
+		       struct lx_word *w)
+{
+	if (!w->in)
+		return 0;
+	w->in = false;
+	return lx_push_token(lx, ln, w->start, w->line, w->col, w->quoted,
+			     false);
+}
+
+/* Blanks between words: one ' ' in the transcript text. */
+static int lx_text_blank(struct scn_line *ln, bool have_text)
+{
+	if (have_text && ln->text[ln->xlen - 1] != ' ')
+		return text_putc(ln, ' ');
+	return 0;
+}
+
+/* A backslash-newline: the logical line goes on, the word ends. */
+static int lx_continuation(struct scn_lexer *lx, struct scn_line *ln,
+			   struct lx_word *w, bool have_text)
+{
+	while (lx->buf[lx->pos] != '\n')
+		lx_get(lx);
+	lx_get(lx);
+	return lx_end_word(lx, ln, w) ?: lx_text_blank(ln, have_text);
+}
+
+/* Is this the end of the logical line: the buffer's, a newline, a comment? */
+static bool lx_at_line_end(const struct scn_lexer *lx, const struct lx_word *w)
+{
+	return lx->pos >= lx->len || lx->buf[lx->pos] == '\n' ||
+	       (lx->buf[lx->pos] == '#' && !w->in);
+}
+
+/* End the line: the last word, then skip a comment and the newline. */
+static int lx_line_end(struct scn_lexer *lx, struct scn_line *ln,
+		       struct lx_word *w)
+{
+	int ret = lx_end_word(lx, ln, w);
+
+	if (ret)
+		return ret;
+	while (lx->pos < lx->len && lx->buf[lx->pos] != '\n')
+		lx_get(lx);
+	if (lx->pos < lx->len)
+		lx_get(lx);
+	return 0;
+}
+
+/* An operator token: '>', '>>', '|' or ';'. */
+static int lx_operator(struct scn_lexer *lx, struct scn_line *ln)
+{
+	unsigned int oline = lx->line, ocol = lx->col;
+	size_t start = ln->tlen;
+	char c = lx_get(lx);
+	int ret = text_putc(ln, c) ?: tbuf_putc(ln, c);
+
+	if (!ret && c == '>' && lx->pos < lx->len && lx->buf[lx->pos] == '>') {
+		lx_get(lx);
+		ret = text_putc(ln, '>') ?: tbuf_putc(ln, '>');
+	}
+	return ret ?: lx_push_token(lx, ln, start, oline, ocol, false, true);
+}
+
+/* The next byte of a word (starting one): a quoted part, an escape, a char. */
+static int lx_word_byte(struct scn_lexer *lx, struct scn_line *ln,
+			struct lx_word *w)
+{
+	char c = lx->buf[lx->pos];
+	int ret;
+
+	if (!w->in) {
+		w->in = true;
+		w->quoted = false;
+		w->start = ln->tlen;
+		w->line = lx->line;
+		w->col = lx->col;
+	}
+	if (c == '"' || c == '\'') {
+		w->quoted = true;
+		return lx_quoted(lx, ln);
+	}
+	lx_get(lx);
+	ret = text_putc(ln, c);
+	if (ret)
+		return ret;
+	if (c == '\\' && lx->pos < lx->len && lx->buf[lx->pos] != '\n') {
+		/* an escaped byte stands for itself */
+		ret = lx_check_byte(lx, lx->buf[lx->pos]);
+		if (ret)
+			return ret;
+		c = lx_get(lx);
+		ret = text_putc(ln, c);
+		if (ret)
+			return ret;
+	}
+	return tbuf_putc(ln, c);
+}
+
+/* One step inside a line: a blank, an operator, a word's end or byte. */
+static int lx_step(struct scn_lexer *lx, struct scn_line *ln,
+		   struct lx_word *w, bool *have_text)
+{
+	char c = lx->buf[lx->pos];
+	int ret = lx_check_byte(lx, c);
+
+	if (ret)
+		return ret;
+	if (is_blank(c)) {
+		lx_get(lx);
+		return lx_end_word(lx, ln, w) ?: lx_text_blank(ln, *have_text);
+	}
+	*have_text = true;
+	if (!w->in && (c == '>' || c == '|' || c == ';'))
+		return lx_operator(lx, ln);
+	if (w->in && is_word_end(c))
+		return lx_end_word(lx, ln, w);	/* the operator comes next */
+	return lx_word_byte(lx, ln, w);
+}
+
+/* The transcript text: no trailing blank, and never NULL. */
+static int lx_finish_text(struct scn_line *ln)
+{
+	int ret;
+
+	while (ln->xlen && ln->text[ln->xlen - 1] == ' ')
+		ln->text[--ln->xlen] = '\0';
+	if (!ln->text) {
+		ret = text_putc(ln, ' ');
+		if (ret)
+			return ret;
+		ln->text[--ln->xlen] = '\0';
+	}
+	return 0;
+}
+
 /**
  * scn_lex_line() - read the next logical line
  * @lx: lexer over the buffer
@@ -188,9 +334,8 @@ static int lx_quoted(struct scn_lexer *lx, struct scn_line *ln)
  */
 int scn_lex_line(struct scn_lexer *lx, struct scn_line *ln)
 {
-	bool in_word = false, quoted = false, have_text = false;
-	unsigned int wline = 0, wcol = 0;
-	size_t wstart = 0;
+	struct lx_word w = { 0 };
+	bool have_text = false;
 	int ret;
 
 	ln->ntok = 0;
@@ -201,126 +346,16 @@ int scn_lex_line(struct scn_lexer *lx, struct scn_line *ln)
 	if (lx->pos >= lx->len)
 		return 0;
 	ln->line = lx->line;
-
 	for (;;) {
-		char c;
-
-		if (lx->pos < lx->len && lx_at_continuation(lx)) {
-			/* backslash-newline: the line goes on */
-			while (lx->buf[lx->pos] != '\n')
-				lx_get(lx);
-			lx_get(lx);
-			if (in_word) {
-				ret = lx_push_token(lx, ln, wstart, wline, wcol,
-						    quoted, false);
-				if (ret)
-					return ret;
-				in_word = false;
-			}
-			if (have_text && ln->text[ln->xlen - 1] != ' ' &&
-			    (ret = text_putc(ln, ' ')))
-				return ret;
-			continue;
-		}
-		if (lx->pos >= lx->len || lx->buf[lx->pos] == '\n' ||
-		    (lx->buf[lx->pos] == '#' && !in_word)) {
-			if (in_word) {
-				ret = lx_push_token(lx, ln, wstart, wline, wcol,
-						    quoted, false);
-				if (ret)
-					return ret;
-			}
-			/* skip a comment to the end of the physical line */
-			while (lx->pos < lx->len && lx->buf[lx->pos] != '\n')
-				lx_get(lx);
-			if (lx->pos < lx->len)
-				lx_get(lx);
+		if (lx_at_continuation(lx))
+			ret = lx_continuation(lx, ln, &w, have_text);
+		else if (lx_at_line_end(lx, &w))
 			break;
-		}
-		ret = lx_check_byte(lx, lx->buf[lx->pos]);
-		if (ret)
-			return ret;
-		c = lx->buf[lx->pos];
-		if (is_blank(c)) {
-			lx_get(lx);
-			if (in_word) {
-				ret = lx_push_token(lx, ln, wstart, wline, wcol,
-						    quoted, false);
-				if (ret)
-					return ret;
-				in_word = false;
-			}
-			if (have_text && ln->text[ln->xlen - 1] != ' ' &&
-			    (ret = text_putc(ln, ' ')))
-				return ret;
-			continue;
-		}
-		have_text = true;
-		if (!in_word && (c == '>' || c == '|' || c == ';')) {
-			unsigned int oline = lx->line, ocol = lx->col;
-			size_t start = ln->tlen;
-
-			lx_get(lx);
-			ret = text_putc(ln, c) ?: tbuf_putc(ln, c);
-			if (!ret && c == '>' && lx->pos < lx->len &&
-			    lx->buf[lx->pos] == '>') {
-				lx_get(lx);
-				ret = text_putc(ln, '>') ?: tbuf_putc(ln, '>');
-			}
-			if (!ret)
-				ret = lx_push_token(lx, ln, start, oline, ocol,
-						    false, true);
-			if (ret)
-				return ret;
-			continue;
-		}
-		if (in_word && is_word_end(c)) {
-			ret = lx_push_token(lx, ln, wstart, wline, wcol, quoted,
-					    false);
-			if (ret)
-				return ret;
-			in_word = false;
-			continue;
-		}
-		if (!in_word) {
-			in_word = true;
-			quoted = false;
-			wstart = ln->tlen;
-			wline = lx->line;
-			wcol = lx->col;
-		}
-		if (c == '"' || c == '\'') {
-			quoted = true;
-			ret = lx_quoted(lx, ln);
-			if (ret)
-				return ret;
-			continue;
-		}
-		lx_get(lx);
-		ret = text_putc(ln, c);
-		if (ret)
-			return ret;
-		if (c == '\\' && lx->pos < lx->len && lx->buf[lx->pos] != '\n') {
-			ret = lx_check_byte(lx, lx->buf[lx->pos]);
-			if (ret)
-				return ret;
-			c = lx_get(lx);
-			ret = text_putc(ln, c);
-			if (ret)
-				return ret;
-		}
-		ret = tbuf_putc(ln, c);
+		else
+			ret = lx_step(lx, ln, &w, &have_text);
 		if (ret)
 			return ret;
 	}
-	/* drop trailing blank of the transcript text */
-	while (ln->xlen && ln->text[ln->xlen - 1] == ' ')
-		ln->text[--ln->xlen] = '\0';
-	if (!ln->text) {
-		ret = text_putc(ln, ' ');
-		if (ret)
-			return ret;
-		ln->text[--ln->xlen] = '\0';
-	}
-	return 1;
+	ret = lx_line_end(lx, ln, &w) ?: lx_finish_text(ln);
+	return ret ?: 1;
 }

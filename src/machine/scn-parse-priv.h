@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Scenario parser internals shared by its files: the cursor over one logical
- * line, the token helpers every command parser uses, and the command parsers
- * that live outside scn-parse.c (declarations, memory/DMA/NIC/page tables).
+ * Scenario parser internals shared by the parser (scn-parse.c) and the
+ * parsers of the areas' rows (scn-area-*.c): the cursor over one logical
+ * line and the operand helpers every row's parser uses.
  */
 #ifndef SIO_MACHINE_SCN_PARSE_PRIV_H
 #define SIO_MACHINE_SCN_PARSE_PRIV_H
 
 #include "machine/scn-priv.h"
+#include "machine/scn-area.h"
 
 /* Largest transfer of one "dma read/write", "nic rx/tx" or "expect data". */
 #define SCN_MAX_DATA	(1u << 20)
@@ -56,28 +57,25 @@ static inline bool scn_peek_op(const struct scn_parser *p)
 	return !scn_at_end(p) && p->ln->tok[p->i].op;
 }
 
-/* scn-parse.c: token helpers */
+/* scn-parse.c: operand helpers for the rows' parsers */
 int scn_expected(struct scn_parser *p, const char *what);
+int scn_expected_prev(struct scn_parser *p, const char *what);
 int scn_want_end(struct scn_parser *p);
 int scn_add_arg(struct sio_scn_cmd *cmd, const char *s);
 bool scn_valid_name(const char *s);
 int scn_take_name(struct scn_parser *p, const char *what, char *dst);
 int scn_take_name_arg(struct scn_parser *p, const char *what);
+int scn_take_path(struct scn_parser *p);
+int scn_take_string(struct scn_parser *p, const char *what);
+int scn_take_word(struct scn_parser *p, const char *const *words, int n,
+		  const char *what);
+int scn_take_eq(struct scn_parser *p);
 int scn_take_u64(struct scn_parser *p, const char *what, u64 *out);
-
-/* scn-parse-decl.c: declarations of the machine */
 int scn_take_bus(struct scn_parser *p, char *dst);
-int scn_parse_iommu(struct scn_parser *p);
-int scn_parse_device(struct scn_parser *p);
-int scn_parse_driver(struct scn_parser *p);
-int scn_parse_cmdline(struct scn_parser *p);
-
-/* scn-parse-dma.c: addresses, bytes, memory/dma/nic/pgtable commands */
+int scn_take_as_var(struct scn_parser *p);
 int scn_take_addr(struct scn_parser *p, const char *what, int idx);
+int scn_check_range(struct scn_parser *p, int idx, u64 len);
 int scn_take_bytes(struct scn_parser *p);
-int scn_parse_memory(struct scn_parser *p);
-int scn_parse_dma(struct scn_parser *p);
-int scn_parse_nic(struct scn_parser *p);
-int scn_parse_pgtable(struct scn_parser *p);
+int scn_take_pasid_opt(struct scn_parser *p);
 
 #endif /* SIO_MACHINE_SCN_PARSE_PRIV_H */

@@ -3,11 +3,10 @@
  * Scenario parser: turns logical lines into commands, checking everything
  * that can be checked without a machine (keywords, options, numbers, errno
  * names, driver kinds, paths).  No global state: callable from a fuzzer.
- * This file: the token helpers, shell-like commands, vfio/domain/expect and
- * the dispatch; declarations and data movement live in scn-parse-*.c.
+ * This file: the operand helpers the rows' parsers use, and the dispatch of
+ * a line to its row (scn-area.h); the rows' parsers live in scn-area-*.c.
  */
 #include "machine/scn-parse-priv.h"
-#include <softiommu/iommu.h>
 
 static void perr_at(struct scn_parser *p, int i, const char *fmt, ...) __printf(3, 4);
 
@@ -148,7 +147,14 @@ int scn_take_name_arg(struct scn_parser *p, const char *what)
 	return ret ?: scn_add_arg(p->cmd, name);
 }
 
-static int take_path(struct scn_parser *p)
+/**
+ * scn_take_path() - take an absolute path into the command's next argv
+ * @p: the parser
+ *
+ * Context: may sleep (allocates).
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_take_path(struct scn_parser *p)
 {
 	const char *s = scn_peek(p);
 
@@ -160,7 +166,16 @@ static int take_path(struct scn_parser *p)
 	return scn_add_arg(p->cmd, s);
 }
 
-static int take_string(struct scn_parser *p, const char *what)
+/**
+ * scn_take_string() - take any word (quoted or not, not an operator) into
+ * the command's next argv
+ * @p: the parser
+ * @what: what the word is, for the error message
+ *
+ * Context: may sleep (allocates).
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_take_string(struct scn_parser *p, const char *what)
 {
 	const char *s = scn_peek(p);
 
@@ -216,271 +231,19 @@ int scn_take_u64(struct scn_parser *p, const char *what, u64 *out)
 	return 0;
 }
 
-/* ---- shell-like commands ---- */
-
-/* echo [-n] WORDS [> P | >> P | '|' [sudo] tee [-a] P [> /dev/null]] */
-static int parse_echo(struct scn_parser *p)
-{
-	struct sio_scn_cmd *cmd = p->cmd;
-	char *val = NULL;
-	size_t vlen = 0;
-	bool newline = true;
-	int ret = 0;
-
-	if (scn_accept(p, "-n"))
-		newline = false;
-	else
-		scn_accept(p, "-e");
-	while (!scn_at_end(p) && !p->ln->tok[p->i].op) {
-		const char *w = scn_peek(p);
-		size_t l = strlen(w);
-		char *n = krealloc(val, vlen + l + 2, GFP_KERNEL);
-
-		if (!n) {
-			kfree(val);
-			return -ENOMEM;
-		}
-		val = n;
-		if (vlen)
-			val[vlen++] = ' ';
-		memcpy(val + vlen, w, l + 1);
-		vlen += l;
-		p->i++;
-	}
-	{
-		char *n = krealloc(val, vlen + 2, GFP_KERNEL);
-
-		if (!n) {
-			kfree(val);
-			return -ENOMEM;
-		}
-		val = n;
-		if (newline)
-			val[vlen++] = '\n';
-		val[vlen] = '\0';
-	}
-	ret = scn_add_arg(cmd, val);		/* argv[0]: the value */
-	kfree(val);
-	if (ret)
-		return ret;
-	if (scn_at_end(p)) {
-		cmd->kind = SCN_PRINT;
-		return 0;
-	}
-	cmd->kind = SCN_WRITE;
-	if (scn_accept(p, ">>")) {
-		cmd->flags |= SCN_W_APPEND;
-		ret = take_path(p);
-	} else if (scn_accept(p, ">")) {
-		ret = take_path(p);
-	} else if (scn_accept(p, "|")) {
-		scn_accept(p, "sudo");
-		if (!scn_accept(p, "tee"))
-			return scn_expected(p, "'tee' after '|'");
-		cmd->flags |= SCN_W_TEE;
-		if (scn_accept(p, "-a") || scn_accept(p, "--append"))
-			cmd->flags |= SCN_W_APPEND;
-		ret = take_path(p);
-		if (!ret && scn_accept(p, ">")) {
-			if (!scn_accept(p, "/dev/null"))
-				return scn_expected(p, "/dev/null");
-			cmd->flags |= SCN_W_QUIET_TEE;
-		}
-	} else {
-		return scn_expected(p, "'>', '>>' or '| tee'");
-	}
-	return ret ?: scn_want_end(p);
-}
-
-static int parse_paths(struct scn_parser *p, int min, int max)
-{
-	int n = 0, ret;
-
-	while (!scn_at_end(p)) {
-		if (n == max)
-			return scn_want_end(p);
-		ret = take_path(p);
-		if (ret)
-			return ret;
-		n++;
-	}
-	if (n < min)
-		return scn_expected(p, "an absolute path");
-	return 0;
-}
-
-static int parse_ls(struct scn_parser *p)
-{
-	while (!scn_at_end(p) && scn_peek(p)[0] == '-' && !p->ln->tok[p->i].quoted) {
-		const char *f = scn_peek(p) + 1;
-
-		if (!*f)
-			return scn_expected(p, "ls options among -l -a -1");
-		for (; *f; f++) {
-			if (*f == 'l')
-				p->cmd->flags |= 1;
-			else if (*f != 'a' && *f != '1')
-				return scn_expected(p, "ls options among -l -a -1");
-		}
-		p->i++;
-	}
-	if (scn_at_end(p))
-		return scn_add_arg(p->cmd, "/sys");
-	return parse_paths(p, 1, 16);
-}
-
-/* modprobe [-v] [-r] NAME | rmmod NAME (the kind says which was written) */
-static int parse_modprobe(struct scn_parser *p)
-{
-	bool rmmod = p->cmd->kind == SCN_RMMOD;
-
-	for (;;) {
-		if (!rmmod && (scn_accept(p, "-v") || scn_accept(p, "--verbose"))) {
-			p->cmd->flags |= 1;
-		} else if (!rmmod && (scn_accept(p, "-r") || scn_accept(p, "--remove"))) {
-			p->cmd->kind = SCN_RMMOD;
-		} else if (!rmmod && scn_accept(p, "-rv")) {
-			p->cmd->flags |= 1;
-			p->cmd->kind = SCN_RMMOD;
-		} else {
-			break;
-		}
-	}
-	return scn_take_name_arg(p, "a module name") ?: scn_want_end(p);
-}
-
-/* ---- softiommu operations ---- */
-
-static int parse_vfio(struct scn_parser *p)
-{
-	static const struct { const char *w; int sub; } subs[] = {
-		{ "open", SCN_VFIO_OPEN }, { "open-group", SCN_VFIO_OPEN_GROUP },
-		{ "close", SCN_VFIO_CLOSE }, { "close-group", SCN_VFIO_CLOSE_GROUP },
-		{ "attach", SCN_VFIO_ATTACH }, { "detach", SCN_VFIO_DETACH },
-		{ "map", SCN_VFIO_MAP }, { "unmap", SCN_VFIO_UNMAP },
-	};
-	struct sio_scn_cmd *cmd = p->cmd;
-	size_t k;
-	int ret;
-
-	for (k = 0; k < ARRAY_SIZE(subs); k++)
-		if (scn_accept(p, subs[k].w))
-			break;
-	if (k == ARRAY_SIZE(subs))
-		return scn_expected(p, "a vfio operation (open, open-group, close, close-group, attach, detach, map, unmap)");
-	cmd->sub = subs[k].sub;
-	switch (cmd->sub) {
-	case SCN_VFIO_OPEN_GROUP:
-	case SCN_VFIO_CLOSE_GROUP:
-		ret = scn_take_u64(p, "an IOMMU group number", &cmd->num[0]);
-		break;
-	default:
-		ret = scn_take_name_arg(p, "a device name");
-		break;
-	}
-	if (ret)
-		return ret;
-	if (cmd->sub == SCN_VFIO_OPEN || cmd->sub == SCN_VFIO_OPEN_GROUP) {
-		const char *s = scn_peek(p);
-
-		if (s && !strncmp(s, "cookie=", 7)) {
-			if (!scn_valid_name(s + 7))
-				return scn_expected(p, "cookie=NAME");
-			ret = scn_add_arg(cmd, s + 7);
-			if (ret)
-				return ret;
-			p->i++;
-		} else if (cmd->sub == SCN_VFIO_OPEN_GROUP) {
-			return scn_expected(p, "cookie=NAME");
-		}
-	}
-	if (cmd->sub == SCN_VFIO_MAP) {
-		const char *s;
-
-		ret = scn_take_addr(p, "an IOVA", 0) ?:
-		      scn_take_addr(p, "a physical address", 1) ?:
-		      scn_take_u64(p, "a size", &cmd->num[2]);
-		if (ret)
-			return ret;
-		cmd->flags = IOMMU_READ | IOMMU_WRITE;
-		s = scn_peek(p);
-		if (s) {
-			if (!strcmp(s, "r"))
-				cmd->flags = IOMMU_READ;
-			else if (!strcmp(s, "w"))
-				cmd->flags = IOMMU_WRITE;
-			else if (strcmp(s, "rw"))
-				return scn_expected(p, "r, w or rw");
-			p->i++;
-		}
-	} else if (cmd->sub == SCN_VFIO_UNMAP) {
-		ret = scn_take_addr(p, "an IOVA", 0) ?:
-		      scn_take_u64(p, "a size", &cmd->num[2]);
-		if (ret)
-			return ret;
-	}
-	return scn_want_end(p);
-}
-
-static int parse_domain(struct scn_parser *p)
-{
-	struct sio_scn_cmd *cmd = p->cmd;
-	int ret;
-
-	if (scn_accept(p, "alloc-bus")) {
-		char bus[16];
-
-		cmd->sub = SCN_DOM_ALLOC_BUS;
-		ret = scn_take_bus(p, bus) ?: scn_add_arg(cmd, bus);
-	} else if (scn_accept(p, "alloc")) {
-		cmd->sub = SCN_DOM_ALLOC;
-		ret = scn_take_name_arg(p, "a device name");
-	} else if (scn_accept(p, "attach") || scn_accept(p, "detach")) {
-		cmd->sub = strcmp(scn_tok_str(p->ln, p->i - 1), "attach") ?
-			SCN_DOM_DETACH : SCN_DOM_ATTACH;
-		ret = scn_take_name_arg(p, "a domain name") ?:
-		      scn_take_name_arg(p, "a device name");
-		return ret ?: scn_want_end(p);
-	} else if (scn_accept(p, "attach-group") || scn_accept(p, "detach-group")) {
-		cmd->sub = strcmp(scn_tok_str(p->ln, p->i - 1), "attach-group") ?
-			SCN_DOM_DETACH_GROUP : SCN_DOM_ATTACH_GROUP;
-		ret = scn_take_name_arg(p, "a domain name") ?:
-		      scn_take_u64(p, "an IOMMU group number", &cmd->num[0]);
-		return ret ?: scn_want_end(p);
-	} else if (scn_accept(p, "free")) {
-		cmd->sub = SCN_DOM_FREE;
-		ret = scn_take_name_arg(p, "a domain name");
-		return ret ?: scn_want_end(p);
-	} else if (scn_accept(p, "map")) {
-		cmd->sub = SCN_DOM_MAP;
-		ret = scn_take_name_arg(p, "a domain name") ?:
-		      scn_take_addr(p, "an IOVA", 0) ?:
-		      scn_take_addr(p, "a physical address", 1) ?:
-		      scn_take_u64(p, "a size", &cmd->num[2]);
-		return ret ?: scn_want_end(p);
-	} else if (scn_accept(p, "unmap")) {
-		cmd->sub = SCN_DOM_UNMAP;
-		ret = scn_take_name_arg(p, "a domain name") ?:
-		      scn_take_addr(p, "an IOVA", 0) ?:
-		      scn_take_u64(p, "a size", &cmd->num[2]);
-		return ret ?: scn_want_end(p);
-	} else {
-		return scn_expected(p, "a domain operation (alloc, alloc-bus, attach, detach, attach-group, detach-group, free, map, unmap)");
-	}
-	if (ret)
-		return ret;
-	if (!scn_accept(p, "as"))
-		return scn_expected(p, "'as NAME'");
-	return scn_take_name_arg(p, "a domain name") ?: scn_want_end(p);
-}
-
-
-/*
- * One of the bare words @words[@n], added to argv.
- * Return: its index, or -EINVAL (@what reported), -ENOMEM.
+/**
+ * scn_take_word() - take one of the bare words @words[@n] into the
+ * command's next argv
+ * @p: the parser
+ * @words: the words allowed here
+ * @n: how many
+ * @what: what is expected, for the error message
+ *
+ * Context: may sleep (allocates).
+ * Return: the word's index, or -EINVAL with the error reported, -ENOMEM.
  */
-static int take_word(struct scn_parser *p, const char *const *words, int n,
-		     const char *what)
+int scn_take_word(struct scn_parser *p, const char *const *words, int n,
+		  const char *what)
 {
 	int k, ret;
 
@@ -496,263 +259,318 @@ static int take_word(struct scn_parser *p, const char *const *words, int n,
 	return k;
 }
 
-static int take_eq(struct scn_parser *p)
+/**
+ * scn_take_eq() - take "==" (or "=")
+ * @p: the parser
+ *
+ * Context: any; writes only @p.
+ * Return: 0, or -EINVAL with the error reported.
+ */
+int scn_take_eq(struct scn_parser *p)
 {
 	return scn_accept(p, "==") || scn_accept(p, "=") ? 0 : scn_expected(p, "'=='");
 }
 
-static int parse_expect(struct scn_parser *p)
-{
-	struct sio_scn_cmd *cmd = p->cmd;
-	const char *s = scn_peek(p);
-	int ret, e;
-
-	if (!s)
-		return scn_expected(p, "what to expect");
-	if (scn_accept(p, "ok")) {
-		cmd->sub = SCN_EXP_ERRNO;
-		cmd->err = 0;
-	} else if (scn_accept(p, "fail")) {
-		cmd->sub = SCN_EXP_FAIL;
-	} else if ((s[0] == 'E' || (s[0] == '-' && s[1] == 'E') ||
-		    isdigit((unsigned char)s[0])) && !sio_errno_parse(s, &e)) {
-		cmd->sub = SCN_EXP_ERRNO;
-		cmd->err = e;
-		p->i++;
-	} else if (s[0] == 'E' || (s[0] == '-' && s[1] == 'E')) {
-		return scn_expected(p, "an errno name such as -EBUSY");
-	} else if (scn_accept(p, "warn")) {
-		cmd->sub = SCN_EXP_WARN;
-		ret = scn_take_u64(p, "a WARN count", &cmd->num[0]);
-		if (ret)
-			return ret;
-		if (scn_accept(p, "in")) {
-			ret = take_string(p, "a function name");
-			if (ret)
-				return ret;
-		}
-	} else if (scn_accept(p, "no-warn")) {
-		cmd->sub = SCN_EXP_NO_WARN;
-	} else if (scn_accept(p, "file")) {
-		ret = take_path(p);
-		if (ret)
-			return ret;
-		if (scn_accept(p, "==") || scn_accept(p, "="))
-			cmd->sub = SCN_EXP_FILE_EQ;
-		else if (scn_accept(p, "contains"))
-			cmd->sub = SCN_EXP_FILE_CONTAINS;
-		else
-			return scn_expected(p, "'==' or 'contains'");
-		ret = take_string(p, "a quoted string");
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "log") || scn_accept(p, "no-log")) {
-		cmd->sub = strcmp(scn_tok_str(p->ln, p->i - 1), "log") ?
-			SCN_EXP_NO_LOG : SCN_EXP_LOG;
-		ret = take_string(p, "a quoted pattern");
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "owner_cnt") || scn_accept(p, "owner-cnt")) {
-		cmd->sub = SCN_EXP_OWNER_CNT;
-		ret = scn_take_name_arg(p, "a device name") ?: take_eq(p) ?:
-		      scn_take_u64(p, "a count", &cmd->num[0]);
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "group")) {
-		ret = scn_take_name_arg(p, "a device name");
-		if (ret)
-			return ret;
-		if (scn_accept(p, "domain"))
-			cmd->sub = SCN_EXP_GROUP_DOMAIN;
-		else if (scn_accept(p, "owner"))
-			cmd->sub = SCN_EXP_GROUP_OWNER;
-		else
-			return scn_expected(p, "'domain' or 'owner'");
-		ret = take_eq(p) ?: scn_take_name_arg(p, cmd->sub == SCN_EXP_GROUP_DOMAIN ?
-			"blocking, default, identity, unmanaged, dma, none or a domain name" :
-			"none, user or a cookie name");
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "same-group")) {
-		cmd->sub = SCN_EXP_SAME_GROUP;
-		ret = scn_take_name_arg(p, "a device name") ?:
-		      scn_take_name_arg(p, "a device name");
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "invariants")) {
-		cmd->sub = SCN_EXP_INVARIANTS;
-	} else if (scn_accept(p, "bound")) {
-		cmd->sub = SCN_EXP_BOUND;
-		ret = scn_take_name_arg(p, "a device name") ?:
-		      scn_take_name_arg(p, "a driver name or none");
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "data")) {
-		cmd->sub = SCN_EXP_DATA;
-		ret = scn_take_bytes(p);
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "fault")) {
-		static const char *const kinds[] = {
-			"none", "any", "translation", "permission", "access",
-			"address-size", "abort", "bad-ste", "bad-cd",
-			"stream-disabled", "bad-substreamid",
-		};
-
-		cmd->sub = SCN_EXP_FAULT;
-		ret = take_word(p, kinds, ARRAY_SIZE(kinds), "a fault kind (none, any, translation, permission, access, address-size, abort, bad-ste, bad-cd, stream-disabled, bad-substreamid)");
-		if (ret < 0)
-			return ret;
-	} else if (scn_accept(p, "nic")) {
-		static const char *const stats[] = {
-			"rx", "tx", "rx-bytes", "tx-bytes", "rx-errors",
-			"tx-errors", "rx-dropped", "last-rx", "last-tx",
-		};
-		int k;
-
-		cmd->sub = SCN_EXP_NIC;
-		ret = scn_take_name_arg(p, "a device name");
-		if (ret)
-			return ret;
-		k = take_word(p, stats, ARRAY_SIZE(stats), "a NIC counter (rx, tx, rx-bytes, tx-bytes, rx-errors, tx-errors, rx-dropped) or last-rx / last-tx");
-		if (k < 0)
-			return k;
-		ret = take_eq(p) ?:
-		      (!strncmp(stats[k], "last-", 5) ? scn_take_bytes(p) :
-		       scn_take_u64(p, "a count", &cmd->num[0]));
-		if (ret)
-			return ret;
-	} else if (scn_accept(p, "dma")) {
-		static const char *const stats[] = {
-			"maps", "unmaps", "map-failures", "strict-unmaps",
-			"lazy-unmaps",
-		};
-
-		cmd->sub = SCN_EXP_DMA;
-		ret = scn_take_name_arg(p, "a device name");
-		if (ret)
-			return ret;
-		ret = take_word(p, stats, ARRAY_SIZE(stats), "a DMA API counter (maps, unmaps, map-failures, strict-unmaps, lazy-unmaps)");
-		if (ret < 0)
-			return ret;
-		ret = take_eq(p) ?: scn_take_u64(p, "a count", &cmd->num[0]);
-		if (ret)
-			return ret;
-	} else {
-		return scn_expected(p, "an expectation (ok, -EXXX, fail, warn, no-warn, file, log, no-log, owner_cnt, group, same-group, invariants, bound, data, fault, nic, dma)");
-	}
-	return scn_want_end(p);
-}
-
-/* ---- commands without a parser of their own ---- */
-
-static int parse_bus(struct scn_parser *p)
-{
-	char *bus = p->cmd->decl.device.bus;
-
-	return scn_take_bus(p, bus) ?: scn_add_arg(p->cmd, bus) ?:
-	       scn_want_end(p);
-}
-
-static int parse_boot(struct scn_parser *p)
-{
-	if (!scn_accept(p, "option"))
-		return scn_expected(p, "'option'");
-	return scn_parse_cmdline(p);
-}
-
-static int parse_cat(struct scn_parser *p)
-{
-	return parse_paths(p, 1, 16);
-}
-
-static int parse_readlink(struct scn_parser *p)
-{
-	if (scn_accept(p, "-f") || scn_accept(p, "-e") || scn_accept(p, "-m"))
-		p->cmd->flags = 1;
-	return parse_paths(p, 1, 1);
-}
-
-static int parse_dmesg(struct scn_parser *p)
-{
-	if (scn_accept(p, "-c"))
-		p->cmd->flags = 1;
-	else if (scn_accept(p, "-C"))
-		p->cmd->flags = 2;
-	return scn_want_end(p);
-}
-
-static int parse_check(struct scn_parser *p)
-{
-	if (!scn_accept(p, "invariants"))
-		return scn_expected(p, "'invariants'");
-	return scn_want_end(p);
-}
-
-static int parse_probe(struct scn_parser *p)
-{
-	if (scn_accept(p, "wait"))
-		p->cmd->kind = SCN_PROBE_WAIT;
-	else if (scn_accept(p, "trigger"))
-		p->cmd->kind = SCN_PROBE_TRIGGER;
-	else
-		return scn_expected(p, "'wait' or 'trigger'");
-	return scn_want_end(p);
-}
-
-/*
- * The commands of the language (add new ones here): the first word, the kind
- * it gives the command, and the parser of the rest (which may refine the
- * kind, e.g. "modprobe -r", "echo ... > P").
+/**
+ * scn_take_bus() - take a bus name ("pci" or "platform")
+ * @p: the parser
+ * @dst: where to copy it (at least 9 bytes)
+ *
+ * Context: any; touches only @p and @dst.
+ * Return: 0, or -EINVAL with the error reported.
  */
-static const struct scn_command {
-	const char *word;
-	enum sio_scn_kind kind;
-	int (*parse)(struct scn_parser *p);
-} scn_commands[] = {
-	{ "bus", SCN_BUS, parse_bus },
-	{ "iommu", SCN_IOMMU, scn_parse_iommu },
-	{ "device", SCN_DEVICE, scn_parse_device },
-	{ "driver", SCN_DRIVER, scn_parse_driver },
-	{ "cmdline", SCN_CMDLINE, scn_parse_cmdline },
-	{ "boot", SCN_CMDLINE, parse_boot },
-	{ "echo", SCN_PRINT, parse_echo },
-	{ "cat", SCN_CAT, parse_cat },
-	{ "ls", SCN_LS, parse_ls },
-	{ "readlink", SCN_READLINK, parse_readlink },
-	{ "modprobe", SCN_MODPROBE, parse_modprobe },
-	{ "rmmod", SCN_RMMOD, parse_modprobe },
-	{ "dmesg", SCN_DMESG, parse_dmesg },
-	{ "vfio", SCN_VFIO, parse_vfio },
-	{ "domain", SCN_DOMAIN, parse_domain },
-	{ "check", SCN_CHECK_INVARIANTS, parse_check },
-	{ "probe", SCN_PROBE_WAIT, parse_probe },
-	{ "expect", SCN_EXPECT, parse_expect },
-	{ "help", SCN_HELP, scn_want_end },
-	{ "memory", SCN_MEMORY, scn_parse_memory },
-	{ "dma", SCN_DMA, scn_parse_dma },
-	{ "nic", SCN_NIC, scn_parse_nic },
-	{ "pgtable", SCN_PGTABLE, scn_parse_pgtable },
-};
+int scn_take_bus(struct scn_parser *p, char *dst)
+{
+	const char *s = scn_peek(p);
 
+	if (!s || (strcmp(s, "pci") && strcmp(s, "platform")))
+		return scn_expected(p, "a bus (pci or platform)");
+	strcpy(dst, s);
+	p->i++;
+	return 0;
+}
+
+/**
+ * scn_expected_prev() - report @what at the token just taken (a value that
+ * parsed but is refused)
+ * @p: the parser
+ * @what: what the grammar wanted there
+ *
+ * Context: any; writes only @p.
+ * Return: -EINVAL, for the caller to pass up.
+ */
+int scn_expected_prev(struct scn_parser *p, const char *what)
+{
+	p->i--;
+	return scn_expected(p, what);
+}
+
+static bool valid_var_name(const char *s)
+{
+	return scn_valid_name(s) && !strchr(s, '+');
+}
+
+/**
+ * scn_take_as_var() - take "as NAME", NAME a scenario variable to bind,
+ * into the command's next argv
+ * @p: the parser
+ *
+ * Context: may sleep (allocates).
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_take_as_var(struct scn_parser *p)
+{
+	const char *s;
+
+	if (!scn_accept(p, "as"))
+		return scn_expected(p, "'as NAME'");
+	s = scn_peek(p);
+	if (!s || scn_peek_op(p) || !valid_var_name(s))
+		return scn_expected(p, "a name (letters, digits, ._:-@)");
+	p->i++;
+	return scn_add_arg(p->cmd, s);
+}
+
+/**
+ * scn_take_addr() - take an address operand into p->cmd->num[@idx]
+ * @p: the parser
+ * @what: what the operand is, for the error message
+ * @idx: which num[] (and var[]) slot to fill
+ *
+ * A number, or "$NAME" / "$NAME+OFF": a name bound by "dma map ... as NAME"
+ * or "memory alloc as NAME", resolved at run time (scn_resolve()); then
+ * var[@idx] holds NAME and num[@idx] the offset.
+ *
+ * Context: any; touches only @p and its command.
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_take_addr(struct scn_parser *p, const char *what, int idx)
+{
+	const char *s = scn_peek(p);
+	char name[SIO_DECL_NAME_LEN];
+	const char *plus;
+	size_t n;
+
+	if (!s || scn_peek_op(p) || s[0] != '$')
+		return scn_take_u64(p, what, &p->cmd->num[idx]);
+	plus = strchr(s + 1, '+');
+	n = plus ? (size_t)(plus - s - 1) : strlen(s + 1);
+	if (!n || n >= sizeof(name))
+		return scn_expected(p, "$NAME or $NAME+OFFSET");
+	memcpy(name, s + 1, n);
+	name[n] = '\0';
+	if (!valid_var_name(name))
+		return scn_expected(p, "$NAME or $NAME+OFFSET");
+	p->cmd->num[idx] = 0;
+	if (plus && sio_scn_parse_u64(plus + 1, &p->cmd->num[idx]))
+		return scn_expected(p, "$NAME+OFFSET with a numeric offset");
+	p->cmd->var[idx] = kstrdup(name, GFP_KERNEL);
+	if (!p->cmd->var[idx])
+		return -ENOMEM;
+	p->i++;
+	return 0;
+}
+
+/**
+ * scn_check_range() - refuse a constant range of @len bytes at num[@idx]
+ * that wraps past the top of the address space
+ * @p: the parser, just after the range's last operand (reported there)
+ * @idx: the address operand
+ * @len: the range's length
+ *
+ * Context: any; writes only @p.
+ * Return: 0, or -EINVAL with the error reported.
+ */
+int scn_check_range(struct scn_parser *p, int idx, u64 len)
+{
+	if (!p->cmd->var[idx] && len && p->cmd->num[idx] + len - 1 <
+					  p->cmd->num[idx])
+		return scn_expected_prev(p, "a length that does not wrap the address space");
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Append @n bytes to cmd->data.  Return: 0, -E2BIG, -ENOMEM. */
+static int append_data(struct sio_scn_cmd *cmd, const u8 *b, size_t n)
+{
+	u8 *d;
+
+	if (cmd->len + n > SCN_MAX_DATA)
+		return -E2BIG;
+	d = krealloc(cmd->data, cmd->len + n + 1, GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	memcpy(d + cmd->len, b, n);
+	cmd->data = d;
+	cmd->len += n;
+	d[cmd->len] = 0;
+	return 0;
+}
+
+/* append_data(), with -E2BIG reported as a parse error. */
+static int take_data(struct scn_parser *p, const u8 *b, size_t n)
+{
+	int ret = append_data(p->cmd, b, n);
+
+	return ret == -E2BIG ? scn_expected(p, "at most 1M bytes") : ret;
+}
+
+/* One 0xHEX word into the command's data. */
+static int take_hex_word(struct scn_parser *p, const char *s)
+{
+	size_t n = strlen(s + 2), k;
+	int ret;
+	u8 b;
+
+	if (!n || (n & 1))
+		return scn_expected(p, "0xHEX with an even number of digits");
+	for (k = 0; k < n; k += 2) {
+		int hi = hexval(s[2 + k]), lo = hexval(s[3 + k]);
+
+		if (hi < 0 || lo < 0)
+			return scn_expected(p, "0xHEX bytes (digits 0-9, a-f)");
+		b = (u8)(hi << 4 | lo);
+		ret = take_data(p, &b, 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * scn_take_bytes() - take a byte operand into p->cmd->data / ->len
+ * @p: the parser
+ *
+ * One quoted string, or one or more 0xHEX words (each an even number of
+ * digits, bytes in the order written: 0xdead = de ad).  Stops at a word that
+ * is neither (an option such as pasid=).  At most SCN_MAX_DATA bytes.
+ *
+ * Context: any; touches only @p and its command.
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_take_bytes(struct scn_parser *p)
+{
+	const char *s = scn_peek(p);
+	int ret;
+
+	if (s && !scn_peek_op(p) && p->ln->tok[p->i].quoted) {
+		if (!*s)
+			return scn_expected(p, "a non-empty string");
+		ret = take_data(p, (const u8 *)s, strlen(s));
+		if (!ret)
+			p->i++;
+		return ret;
+	}
+	if (!s || scn_peek_op(p) || strncmp(s, "0x", 2))
+		return scn_expected(p, "a quoted string or 0xHEX bytes");
+	while ((s = scn_peek(p)) && !p->ln->tok[p->i].quoted &&
+	       !scn_peek_op(p) && !strncmp(s, "0x", 2)) {
+		ret = take_hex_word(p, s);
+		if (ret)
+			return ret;
+		p->i++;
+	}
+	return 0;
+}
+
+/**
+ * scn_take_pasid_opt() - an optional "pasid=N" (N < 2^20) into num[1],
+ * setting SCN_F_PASID
+ * @p: the parser
+ *
+ * Context: any; touches only @p and its command.
+ * Return: 0 (also when there is none), or -EINVAL with the error reported.
+ */
+int scn_take_pasid_opt(struct scn_parser *p)
+{
+	const char *s = scn_peek(p);
+	u64 n;
+
+	if (!s || strncmp(s, "pasid=", 6))
+		return 0;
+	if (sio_scn_parse_u64(s + 6, &n) || n >= (1u << 20))
+		return scn_expected(p, "pasid=N (0..1048575)");
+	p->cmd->num[1] = n;
+	p->cmd->flags |= SCN_F_PASID;
+	p->i++;
+	return 0;
+}
+
+/* ---- dispatch through the rows ---- */
+
+/* The row of a command word @w (taken): its sub-command's, else its default. */
+static const struct scn_cmd_row *take_row(struct scn_parser *p, const char *w)
+{
+	const struct scn_cmd_row *row = NULL;
+
+	if (!scn_at_end(p) && !p->ln->tok[p->i].quoted)
+		row = scn_cmd_lookup(w, scn_peek(p));
+	if (row) {
+		p->i++;
+		return row;
+	}
+	return scn_cmd_lookup(w, NULL);
+}
+
+/* A whole line: [sudo...] WORD [SUB] operands, through the word's row. */
 static int parse_command(struct scn_parser *p)
 {
+	const struct scn_cmd_row *row;
+	char what[300];
 	const char *w;
-	size_t k;
+	int ret;
 
 	while (scn_accept(p, "sudo"))
 		;
 	w = scn_peek(p);
-	if (!w || p->ln->tok[p->i].op || p->ln->tok[p->i].quoted)
+	if (!w || p->ln->tok[p->i].op || p->ln->tok[p->i].quoted ||
+	    !scn_word_known(w))
 		return scn_expected(p, "a command");
-	for (k = 0; k < ARRAY_SIZE(scn_commands); k++) {
-		if (!strcmp(w, scn_commands[k].word)) {
-			p->cmd->kind = scn_commands[k].kind;
-			p->i++;
-			return scn_commands[k].parse(p);
-		}
+	p->i++;
+	row = take_row(p, w);
+	if (!row) {
+		scn_subs_expected(w, what, sizeof(what));
+		return scn_expected(p, what);
 	}
-	return scn_expected(p, "a command");
+	p->cmd->row = row;
+	if (row->payload_size) {
+		p->cmd->payload = kzalloc(row->payload_size, GFP_KERNEL);
+		if (!p->cmd->payload)
+			return -ENOMEM;
+	}
+	ret = row->parse ? row->parse(p) : 0;
+	return ret ?: scn_want_end(p);
+}
+
+/**
+ * scn_parse_expect() - the rest of "expect FORM ...": the form's row
+ * @p: the parser, after "expect"; sets p->cmd->expect
+ *
+ * Context: may sleep (allocates).
+ * Return: 0, -EINVAL with the error reported, or -ENOMEM.
+ */
+int scn_parse_expect(struct scn_parser *p)
+{
+	const struct scn_expect_row *e;
+	char what[300];
+
+	if (scn_at_end(p))
+		return scn_expected(p, "what to expect");
+	e = scn_expect_lookup(scn_peek(p), p->ln->tok[p->i].quoted);
+	if (!e) {
+		scn_expects_expected(what, sizeof(what));
+		return scn_expected(p, what);
+	}
+	p->cmd->expect = e;
+	p->i++;
+	return e->parse ? e->parse(p) : 0;
 }
 
 static void cmd_free(struct sio_scn_cmd *cmd)
@@ -767,6 +585,7 @@ static void cmd_free(struct sio_scn_cmd *cmd)
 		kfree(cmd->var[i]);
 	kfree(cmd->argv);
 	kfree(cmd->data);
+	kfree(cmd->payload);
 	kfree(cmd->text);
 	kfree(cmd);
 }

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Scenario interpreter internals shared by scn-run.c (core loop, named
- * objects, declarations, vfio/domain operations), scn-shell.c (shell-like
- * commands) and scn-expect.c (expect forms).
+ * Scenario interpreter internals shared by scn-run.c (the run loop, output,
+ * named objects and variables) and the runners of the areas' rows
+ * (scn-area-*.c).
  */
 #ifndef SIO_MACHINE_SCN_RUN_H
 #define SIO_MACHINE_SCN_RUN_H
 
 #include "machine/scn-priv.h"
+#include "machine/scn-area.h"
 #include "machine/machine-priv.h"
 #include <softiommu/iommu.h>
 
+/*
+ * Named objects of the scenario, by the area that makes them: released by
+ * that area's ->release at the end, then deleted.  A new kind of object
+ * is a new type here (and fields in struct scn_obj if it needs them).
+ */
 enum {
 	SCN_OBJ_DOMAIN,		/* "domain alloc ... as NAME" */
 	SCN_OBJ_COOKIE,		/* an ownership cookie; its address is the cookie */
@@ -64,7 +70,7 @@ struct sio_scn_ctx {
 	struct sio_scn_failure *failures;
 	unsigned int nfail;
 	struct list_head objs;		/* struct scn_obj */
-	/* the last device DMA (dma read/write, nic rx/tx) */
+	/* the DMA area's: the last device DMA (dma read/write, nic rx/tx) */
 	bool dma_done;
 	int dma_ret;
 	char dma_event[32];		/* "F_TRANSLATION"..., "" none seen */
@@ -72,38 +78,21 @@ struct sio_scn_ctx {
 	size_t read_len;
 };
 
+/* scn-run.c: what every area's runner uses */
 void scn_out(struct sio_scn_ctx *ctx, const char *fmt, ...) __printf(2, 3);
 void scn_fail(struct sio_scn_ctx *ctx, const char *fmt, ...) __printf(2, 3);
 void scn_op_error(struct sio_scn_ctx *ctx, int err, const char *fmt, ...)
 	__printf(3, 4);
+void scn_op_result(struct sio_scn_ctx *ctx, const char *what, int ret);
 void scn_print_log_since(struct sio_scn_ctx *ctx, unsigned long seq);
 struct scn_obj *scn_obj_find(struct sio_scn_ctx *ctx, int type,
 			     const char *name);
 void scn_obj_del(struct scn_obj *o);
 struct scn_obj *scn_obj_add(struct sio_scn_ctx *ctx, int type,
 			    const char *name);
-struct sio_device *scn_get_device(struct sio_scn_ctx *ctx, const char *name);
-const char *scn_domain_desc(struct sio_scn_ctx *ctx, struct iommu_domain *d,
-			    const struct sio_iommu_group_info *info,
-			    char *buf, size_t len);
-
-void scn_run_shell(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
-
-/* scn-dma.c: memory, dma, nic commands, their expects, and cleanup. */
+struct scn_obj *scn_var_find(struct sio_scn_ctx *ctx, const char *name);
 bool scn_resolve(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 		 int idx, u64 *out);
-void scn_run_memory(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
-void scn_run_dma(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
-void scn_run_nic(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
-void scn_expect_dma(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
-void scn_expect_pass(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
-void scn_expect_fail(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
-		     const char *fmt, ...) __printf(3, 4);
-/* Undo DMA mappings and free buffers (before domains are freed). */
-void scn_release_dma_objects(struct sio_scn_ctx *ctx);
-
-/* scn-pgtable.c: "pgtable dump". */
-void scn_run_pgtable(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
-void scn_run_expect(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd);
+struct sio_device *scn_get_device(struct sio_scn_ctx *ctx, const char *name);
 
 #endif /* SIO_MACHINE_SCN_RUN_H */

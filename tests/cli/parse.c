@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include "harness.h"
-#include "machine/scn.h"
+#include "machine/scn-area.h"
 #include <softiommu/dma.h>
 
 static int parse(const char *text, struct sio_scn_script **s,
@@ -36,37 +36,48 @@ TEST(parse_accepts_the_language)
 		"expect -EBUSY\n"
 		"expect file /sys/x == \"a b\"\n"
 		"expect warn 1 in iommu_device_unuse_default_domain\n"
-		"expect group 0000:01:00.0 domain == blocking\n";
+		"expect group 0000:01:00.0 domain == blocking\n"
+		"help\n"
+		"help fault\n";
 	struct sio_scn_script *s;
 	struct sio_scn_error err;
 	const struct sio_scn_cmd *c;
+	const struct scn_iommu_payload *iommu;
+	const struct sio_device_decl *dev;
 
 	ASSERT_EQ(0, parse(text, &s, &err));
-	ASSERT_EQ(17, s->ncmds);
+	ASSERT_EQ(19, s->ncmds);
 	c = s->cmds[1];
-	EXPECT_EQ(SCN_IOMMU, c->kind);
-	EXPECT_STREQ("smmu0", c->decl.iommu.name);
-	EXPECT_EQ((4096UL | (2UL << 20)), c->decl.iommu.pgsize_bitmap);
-	EXPECT_EQ(16, c->decl.iommu.max_pasids);
+	iommu = c->payload;
+	EXPECT_STREQ("iommu", c->row->word);
+	EXPECT_STREQ("smmu0", iommu->decl.name);
+	EXPECT_EQ((4096UL | (2UL << 20)), iommu->decl.pgsize_bitmap);
+	EXPECT_EQ(16, iommu->decl.max_pasids);
 	c = s->cmds[2];
-	EXPECT_EQ(SCN_DEVICE, c->kind);
+	dev = c->payload;
+	EXPECT_STREQ("device", c->row->word);
 	EXPECT_EQ(4, c->line);
-	EXPECT_EQ(2, c->decl.device.num_ids);
-	EXPECT_EQ(0x101, c->decl.device.ids[1]);
-	EXPECT_TRUE(c->decl.device.late);
-	EXPECT_EQ(0x8000000, c->decl.device.resv[0].start);
+	EXPECT_EQ(2, dev->num_ids);
+	EXPECT_EQ(0x101, dev->ids[1]);
+	EXPECT_TRUE(dev->late);
+	EXPECT_EQ(0x8000000, dev->resv[0].start);
 	c = s->cmds[5];
-	EXPECT_EQ(SCN_WRITE, c->kind);
+	EXPECT_STREQ("echo", c->row->word);
+	EXPECT_EQ(2, c->argc);		/* a write: value and path */
 	EXPECT_STREQ("vfio-pci\n", c->argv[0]);
 	EXPECT_EQ(SCN_W_TEE | SCN_W_APPEND, c->flags);
 	c = s->cmds[6];
 	EXPECT_STREQ("/sys/bus/pci/drivers/e1000e/unbind", c->argv[1]);
 	EXPECT_EQ(0, c->flags);
-	EXPECT_EQ(SCN_MODPROBE, s->cmds[7]->kind);
-	EXPECT_EQ(SCN_EXPECT, s->cmds[13]->kind);
+	EXPECT_STREQ("modprobe", s->cmds[7]->row->word);
+	EXPECT_NULL(s->cmds[7]->expect);
+	EXPECT_STREQ("expect", s->cmds[13]->row->word);
+	EXPECT_STREQ("-EXXX", s->cmds[13]->expect->word);
 	EXPECT_EQ(-EBUSY, s->cmds[13]->err);
 	EXPECT_STREQ("a b", s->cmds[14]->argv[1]);
 	EXPECT_STREQ("iommu_device_unuse_default_domain", s->cmds[15]->argv[0]);
+	EXPECT_EQ(0, s->cmds[17]->argc);
+	EXPECT_STREQ("fault", s->cmds[18]->argv[0]);
 	sio_scn_script_free(s);
 }
 
@@ -92,22 +103,26 @@ TEST(parse_accepts_the_dma_language)
 	struct sio_scn_script *s;
 	struct sio_scn_error err;
 	const struct sio_scn_cmd *c;
+	const struct sio_smmu_decl *smmu;
 
 	ASSERT_EQ(0, parse(text, &s, &err));
 	ASSERT_EQ(16, s->ncmds);
 	c = s->cmds[0];
-	EXPECT_EQ(SCN_MEMORY, c->kind);
+	EXPECT_STREQ("memory", c->row->word);
+	EXPECT_NULL(c->row->sub);
 	EXPECT_EQ(512ULL << 20, c->num[0]);
 	EXPECT_EQ(0x80000000ULL, c->num[1]);
 	c = s->cmds[1];
-	EXPECT_EQ(SIO_SMMU_DECL_F_STAGE1 | SIO_SMMU_DECL_F_PRI, c->smmu.features);
-	EXPECT_EQ(64, c->smmu.iotlb_entries);
-	EXPECT_TRUE(c->smmu.iotlb_random);
-	EXPECT_EQ(8, c->smmu.ssid_bits);
-	EXPECT_EQ(SIO_SMMU_DECL_GRAN_4K | SIO_SMMU_DECL_GRAN_64K, c->smmu.granules);
-	EXPECT_EQ(44, c->smmu.oas);
+	smmu = &((const struct scn_iommu_payload *)c->payload)->smmu;
+	EXPECT_EQ(SIO_SMMU_DECL_F_STAGE1 | SIO_SMMU_DECL_F_PRI, smmu->features);
+	EXPECT_EQ(64, smmu->iotlb_entries);
+	EXPECT_TRUE(smmu->iotlb_random);
+	EXPECT_EQ(8, smmu->ssid_bits);
+	EXPECT_EQ(SIO_SMMU_DECL_GRAN_4K | SIO_SMMU_DECL_GRAN_64K, smmu->granules);
+	EXPECT_EQ(44, smmu->oas);
 	c = s->cmds[2];
-	EXPECT_EQ(SCN_DMA_MAP, c->sub);
+	EXPECT_STREQ("dma", c->row->word);
+	EXPECT_STREQ("map", c->row->sub);
 	EXPECT_STREQ("rxbuf", c->argv[1]);
 	EXPECT_EQ(SIO_DMA_FROM_DEVICE, c->flags);
 	c = s->cmds[3];
@@ -120,11 +135,12 @@ TEST(parse_accepts_the_dma_language)
 	ASSERT_EQ(4, c->len);
 	EXPECT_EQ(0xde, c->data[0]);
 	EXPECT_EQ(0xef, c->data[3]);
-	EXPECT_EQ(SCN_EXP_DATA, s->cmds[6]->sub);
+	EXPECT_STREQ("data", s->cmds[6]->expect->word);
 	EXPECT_EQ(2, s->cmds[6]->len);
 	EXPECT_STREQ("permission", s->cmds[7]->argv[0]);
 	EXPECT_STREQ("ubuf", s->cmds[9]->var[1]);
-	EXPECT_EQ(SCN_NIC, s->cmds[10]->kind);
+	EXPECT_STREQ("nic", s->cmds[10]->row->word);
+	EXPECT_STREQ("rx", s->cmds[10]->row->sub);
 	EXPECT_EQ(7, s->cmds[10]->len);
 	EXPECT_TRUE(s->cmds[14]->flags & SCN_F_RANGE);
 	EXPECT_EQ(4096, s->cmds[14]->num[2]);
@@ -188,6 +204,15 @@ TEST(parse_errors_name_line_column_and_what_was_expected)
 		  "expected a fault kind (none, any, translation, permission, access, address-size, abort, bad-ste, bad-cd, stream-disabled, bad-substreamid), got 'sometimes'" },
 		{ "nic rx d\n", 1, 9,
 		  "expected a quoted string or 0xHEX bytes, got end of line" },
+		/* what may follow a word or "expect" comes from the rows */
+		{ "probe now\n", 1, 7, "expected 'wait' or 'trigger', got 'now'" },
+		{ "dma frob\n", 1, 5,
+		  "expected a dma operation (read, write, map, unmap, flush), got 'frob'" },
+		{ "expect bogus\n", 1, 8,
+		  "expected an expectation (ok, -EXXX, fail, warn, no-warn, file, log, no-log, owner_cnt, group, same-group, invariants, bound, data, fault, nic, dma), got 'bogus'" },
+		{ "help frobnicate\n", 1, 6,
+		  "expected a command or expect form to explain, got 'frobnicate'" },
+		{ "help dma map\n", 1, 10, "expected end of line, got 'map'" },
 	};
 	size_t i;
 

@@ -1,28 +1,32 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Scenario parser, declarations of the machine: "iommu", "device", "driver"
- * and "cmdline" / "boot option" lines and their KEY[=VALUE] options.
+ * Scenario area "devices and drivers": declarations of the machine ("bus",
+ * "iommu", "device", "driver", "cmdline" / "boot option" and their
+ * KEY[=VALUE] options), deferred probe, and "expect bound".
  */
 #include "machine/scn-parse-priv.h"
+#include "machine/scn-run.h"
 #include <softiommu/iommu.h>
 
-/**
- * scn_take_bus() - take a bus name ("pci" or "platform")
- * @p: the parser
- * @dst: where to copy it (at least 9 bytes)
- *
- * Context: any; touches only @p and @dst.
- * Return: 0, or -EINVAL with the error reported.
- */
-int scn_take_bus(struct scn_parser *p, char *dst)
-{
-	const char *s = scn_peek(p);
+/* ---- bus ---- */
 
-	if (!s || (strcmp(s, "pci") && strcmp(s, "platform")))
-		return scn_expected(p, "a bus (pci or platform)");
-	strcpy(dst, s);
-	p->i++;
-	return 0;
+static int parse_bus(struct scn_parser *p)
+{
+	char bus[16];
+
+	return scn_take_bus(p, bus) ?: scn_add_arg(p->cmd, bus);
+}
+
+static void run_bus(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	int ret = sio_machine_add_bus(ctx->m, cmd->argv[0]);
+
+	if (ret)
+		scn_op_error(ctx, ret, "bus %s: %s", cmd->argv[0],
+			     ret == -EEXIST ? "already declared" :
+			     sio_strerror(ret));
+	else
+		ctx->last_err = 0;
 }
 
 /* ---- option helpers ---- */
@@ -168,7 +172,8 @@ static int smmu_opt(struct scn_parser *p, const char *key, const char *v)
 		{ "pri", SIO_SMMU_DECL_F_PRI },
 		{ "ats", SIO_SMMU_DECL_F_ATS },
 	};
-	struct sio_smmu_decl *o = &p->cmd->smmu;
+	struct scn_iommu_payload *pl = p->cmd->payload;
+	struct sio_smmu_decl *o = &pl->smmu;
 	u64 n;
 
 	if (!v) {
@@ -231,7 +236,8 @@ static int iommu_opt(struct scn_parser *p, const char *key, const char *v)
 		{ "deferred-attach", SIO_IOMMU_DECL_DEFERRED_ATTACH },
 		{ "legacy-default", SIO_IOMMU_DECL_LEGACY_DEFAULT },
 	};
-	struct sio_iommu_decl *d = &p->cmd->decl.iommu;
+	struct scn_iommu_payload *pl = p->cmd->payload;
+	struct sio_iommu_decl *d = &pl->decl;
 
 	if (!v && opt_flag(flags, ARRAY_SIZE(flags), key, &d->flags))
 		return 0;
@@ -258,16 +264,11 @@ static int iommu_opt(struct scn_parser *p, const char *key, const char *v)
 	return scn_expected(p, "an IOMMU option (pgsize=, pasids=, def-domain=, no-identity, no-blocked, single-group, deferred-attach, legacy-default)");
 }
 
-/**
- * scn_parse_iommu() - the rest of "iommu KIND NAME [OPTION...]"
- * @p: the parser, after "iommu"; fills p->cmd->decl.iommu (and ->smmu)
- *
- * Context: any; touches only @p and its command.
- * Return: 0, or -EINVAL with the error reported.
- */
-int scn_parse_iommu(struct scn_parser *p)
+/* iommu KIND NAME [OPTION...]: the payload is a struct scn_iommu_payload. */
+static int parse_iommu(struct scn_parser *p)
 {
-	struct sio_iommu_decl *d = &p->cmd->decl.iommu;
+	struct scn_iommu_payload *pl = p->cmd->payload;
+	struct sio_iommu_decl *d = &pl->decl;
 	const char *s = scn_peek(p);
 	bool smmu;
 	int ret;
@@ -279,6 +280,21 @@ int scn_parse_iommu(struct scn_parser *p)
 	p->i++;
 	ret = scn_take_name(p, "an IOMMU instance name", d->name);
 	return ret ?: parse_opts(p, smmu ? smmu_opt : iommu_opt);
+}
+
+static void run_iommu(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	const struct scn_iommu_payload *pl = cmd->payload;
+	int ret;
+
+	ret = sio_machine_add_iommu_opts(ctx->m, &pl->decl,
+			!strcmp(pl->decl.kind, "smmu") ? &pl->smmu : NULL);
+	if (ret)
+		scn_op_error(ctx, ret, "iommu %s %s: %s", pl->decl.kind,
+			     pl->decl.name, ret == -EEXIST ? "name already used" :
+			     sio_strerror(ret));
+	else
+		ctx->last_err = 0;
 }
 
 /* ---- device ---- */
@@ -332,7 +348,7 @@ static int sid_item(const char *t, void *arg)
 /* One option of "device BUS NAME ...". */
 static int device_opt(struct scn_parser *p, const char *key, const char *v)
 {
-	struct sio_device_decl *d = &p->cmd->decl.device;
+	struct sio_device_decl *d = p->cmd->payload;
 
 	if (!v && !strcmp(key, "late")) {
 		d->late = true;
@@ -367,29 +383,47 @@ static int device_opt(struct scn_parser *p, const char *key, const char *v)
 	return scn_expected(p, "a device option (compatible=, iommu=, sid=, alias=, pasid-bits=, resv=, late, untrusted)");
 }
 
-/**
- * scn_parse_device() - the rest of "device [add] BUS NAME [OPTION...]" or
- * "device remove NAME"
- * @p: the parser, after "device"; fills p->cmd->decl.device, or sets
- *     p->cmd->kind to SCN_DEVICE_REMOVE with the name in argv[0]
- *
- * Context: any; touches only @p and its command.
- * Return: 0, -EINVAL with the error reported, or -ENOMEM.
- */
-int scn_parse_device(struct scn_parser *p)
+/* device [add] BUS NAME [OPTION...]: the payload is a sio_device_decl. */
+static int parse_device(struct scn_parser *p)
 {
-	struct sio_device_decl *d = &p->cmd->decl.device;
+	struct sio_device_decl *d = p->cmd->payload;
 	int ret;
 
-	if (scn_accept(p, "remove")) {
-		p->cmd->kind = SCN_DEVICE_REMOVE;
-		ret = scn_take_name_arg(p, "a device name");
-		return ret ?: scn_want_end(p);
-	}
 	scn_accept(p, "add");
 	ret = scn_take_bus(p, d->bus) ?:
 	      scn_take_name(p, "a device name", d->name);
 	return ret ?: parse_opts(p, device_opt);
+}
+
+static void run_device(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	const struct sio_device_decl *d = cmd->payload;
+	int ret = sio_machine_add_device(ctx->m, d);
+
+	if (ret)
+		scn_op_error(ctx, ret, "device %s %s: %s", d->bus, d->name,
+			     ret == -ENODEV ? "bus not declared" :
+			     ret == -EEXIST ? "name already used" :
+			     sio_strerror(ret));
+	else
+		ctx->last_err = 0;
+}
+
+static int parse_device_remove(struct scn_parser *p)
+{
+	return scn_take_name_arg(p, "a device name");
+}
+
+static void run_device_remove(struct sio_scn_ctx *ctx,
+			      const struct sio_scn_cmd *cmd)
+{
+	int ret = sio_machine_remove_device(ctx->m, cmd->argv[0]);
+
+	if (ret)
+		scn_op_error(ctx, ret, "device remove %s: no such device",
+			     cmd->argv[0]);
+	else
+		ctx->last_err = 0;
 }
 
 /* ---- driver ---- */
@@ -407,7 +441,7 @@ static int driver_id_item(const char *t, void *arg)
 /* One option of "driver BUS NAME ...". */
 static int driver_opt(struct scn_parser *p, const char *key, const char *v)
 {
-	struct sio_driver_decl *d = &p->cmd->decl.driver;
+	struct sio_driver_decl *d = p->cmd->payload;
 
 	if (v && !strcmp(key, "kind")) {
 		if (strlen(v) >= sizeof(d->kind) ||
@@ -427,16 +461,13 @@ static int driver_opt(struct scn_parser *p, const char *key, const char *v)
 	return scn_expected(p, "a driver option (kind=, ids=, needs=)");
 }
 
-/**
- * scn_parse_driver() - the rest of "driver BUS NAME kind=KIND [OPTION...]"
- * @p: the parser, after "driver"; fills p->cmd->decl.driver
- *
- * Context: any; touches only @p and its command.
- * Return: 0, or -EINVAL with the error reported (kind= is required).
+/*
+ * driver BUS NAME kind=KIND [OPTION...]: the payload is a struct
+ * sio_driver_decl.  kind= is required.
  */
-int scn_parse_driver(struct scn_parser *p)
+static int parse_driver(struct scn_parser *p)
 {
-	struct sio_driver_decl *d = &p->cmd->decl.driver;
+	struct sio_driver_decl *d = p->cmd->payload;
 	int ret;
 
 	ret = scn_take_bus(p, d->bus) ?:
@@ -450,19 +481,35 @@ int scn_parse_driver(struct scn_parser *p)
 	return 0;
 }
 
+static void run_driver(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	const struct sio_driver_decl *d = cmd->payload;
+	int ret = sio_machine_add_driver(ctx->m, d);
+
+	if (ret)
+		scn_op_error(ctx, ret, "driver %s %s: %s", d->bus, d->name,
+			     ret == -ENODEV ? "bus not declared" :
+			     ret == -EEXIST ? "already registered" :
+			     sio_strerror(ret));
+	else
+		ctx->last_err = 0;
+}
+
 /* ---- boot options ---- */
 
-/**
- * scn_parse_cmdline() - the options of "cmdline ARG..." / "boot option ARG..."
- * @p: the parser, after the command word(s); fills p->cmd->decl.cmdline and
- *     adds each option to argv
- *
- * Context: any; touches only @p and its command.
- * Return: 0, -EINVAL with the error reported, or -ENOMEM.
- */
-int scn_parse_cmdline(struct scn_parser *p)
+#define SCN_CMDLINE_UNSET	(-1)
+
+/* The payload of "cmdline": each option 0/1, or SCN_CMDLINE_UNSET. */
+struct scn_cmdline {
+	int passthrough;
+	int strict;
+	int v7_order;
+};
+
+/* cmdline ARG... / boot option ARG...: each option also into argv. */
+static int parse_cmdline(struct scn_parser *p)
 {
-	typeof(p->cmd->decl.cmdline) *c = &p->cmd->decl.cmdline;
+	struct scn_cmdline *c = p->cmd->payload;
 	int ret;
 
 	c->passthrough = c->strict = c->v7_order = SCN_CMDLINE_UNSET;
@@ -486,3 +533,163 @@ int scn_parse_cmdline(struct scn_parser *p)
 	}
 	return 0;
 }
+
+static void run_cmdline(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+{
+	const struct scn_cmdline *c = cmd->payload;
+	char line[256] = "";
+	int i, ret;
+
+	for (i = 0; i < cmd->argc; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 "%s%s", i ? " " : "", cmd->argv[i]);
+	pr_info("Kernel command line: %s", line);
+	ret = sio_iommu_set_default_domain_policy(ctx->m,
+		c->passthrough == SCN_CMDLINE_UNSET ? SIO_IOMMU_DEFAULT_UNSET :
+						      c->passthrough,
+		c->strict == SCN_CMDLINE_UNSET ? SIO_IOMMU_DEFAULT_UNSET :
+						 c->strict);
+	if (!ret && c->v7_order != SCN_CMDLINE_UNSET)
+		ret = sio_iommu_set_legacy_v7_order(ctx->m, true);
+	if (ret)
+		scn_op_error(ctx, ret, "cmdline: %s", sio_strerror(ret));
+	else
+		ctx->last_err = 0;
+}
+
+/* ---- deferred probe ---- */
+
+static void run_probe_wait(struct sio_scn_ctx *ctx,
+			   const struct sio_scn_cmd *cmd)
+{
+	sio_wait_for_device_probe(ctx->m);
+	ctx->last_err = 0;
+}
+
+static void run_probe_trigger(struct sio_scn_ctx *ctx,
+			      const struct sio_scn_cmd *cmd)
+{
+	sio_deferred_probe_trigger(ctx->m);
+	ctx->last_err = 0;
+}
+
+static const struct scn_cmd_row dev_cmds[] = {
+	{
+		.word = "bus",
+		.synopsis = "bus pci\nbus platform",
+		.help = "register a bus and hook the IOMMU core to it",
+		.parse = parse_bus,
+		.run = run_bus,
+	},
+	{
+		.word = "iommu",
+		.synopsis = "iommu KIND NAME [OPTION...]",
+		.help = "an IOMMU instance; KIND: mock, mock2, smmu",
+		.doc = "an IOMMU instance. KIND: `mock`, `mock2` (a second driver with its own ops, for two drivers behind one bus), `smmu` (the software SMMUv3 model with its driver). Options of mock and mock2: `pgsize=`, `pasids=`, `def-domain=`, `no-identity`, `no-blocked`, `single-group`, `deferred-attach`, `legacy-default`; of smmu: `iotlb=`, `iotlb-ways=`, `iotlb-policy=`, `stage1`, `stage2`, `nesting`, `pri`, `ats`, `ssid-bits=`, `granules=`, `ias=`, `oas=`, `no-check-iotlb` (docs/scenario-language.md explains them after this table)",
+		.payload_size = sizeof(struct scn_iommu_payload),
+		.parse = parse_iommu,
+		.run = run_iommu,
+	},
+	{
+		.word = "device",
+		.synopsis = "device [add] BUS NAME [OPTION...]",
+		.help = "add a device with its firmware description",
+		.doc = "add a device with its firmware description. Options: `compatible=NAME`, `iommu=NAME`, `sid=ID[,ID...]`, `alias=NAME`, `pasid-bits=N`, `resv=TYPE:START+LENGTH`, `late`, `untrusted` (docs/scenario-language.md explains them after this table)",
+		.payload_size = sizeof(struct sio_device_decl),
+		.parse = parse_device,
+		.run = run_device,
+	},
+	{
+		.word = "device", .sub = "remove",
+		.synopsis = "device remove NAME",
+		.help = "hot-unplug it",
+		.parse = parse_device_remove,
+		.run = run_device_remove,
+	},
+	{
+		.word = "driver",
+		.synopsis = "driver BUS NAME kind=KIND [ids=A,B] [needs=DEV]",
+		.help = "a built-in driver; KIND: dma-api, vfio, stub",
+		.doc = "register a built-in driver. KIND: `dma-api` (a NIC-like driver on the DMA API), `vfio` (VFIO-like passthrough), `stub` (pci-stub); `ids=` the compatibles it binds to (default: its own name); `needs=DEV` defers its probe until DEV has a driver",
+		.payload_size = sizeof(struct sio_driver_decl),
+		.parse = parse_driver,
+		.run = run_driver,
+	},
+	{
+		.word = "cmdline",
+		.synopsis = "cmdline ARG...",
+		.help = "kernel command-line options",
+		.doc = "kernel command-line options: `iommu.passthrough=0|1`, `iommu.strict=0|1` (the default domain of groups set up afterwards), `legacy-v7-order` (model the v5.17 kernel of seed 000)",
+		.payload_size = sizeof(struct scn_cmdline),
+		.parse = parse_cmdline,
+		.run = run_cmdline,
+	},
+	{
+		.word = "boot", .sub = "option",
+		.synopsis = "boot option ARG...",
+		.help = "the same as cmdline",
+		.doc = "the same as `cmdline`",
+		.payload_size = sizeof(struct scn_cmdline),
+		.parse = parse_cmdline,
+		.run = run_cmdline,
+	},
+	{
+		.word = "probe", .sub = "wait",
+		.synopsis = "probe wait",
+		.help = "wait for the deferred-probe list",
+		.run = run_probe_wait,
+	},
+	{
+		.word = "probe", .sub = "trigger",
+		.synopsis = "probe trigger",
+		.help = "retry the deferred-probe list",
+		.run = run_probe_trigger,
+	},
+};
+
+/* ---- expect bound ---- */
+
+static int parse_expect_bound(struct scn_parser *p)
+{
+	return scn_take_name_arg(p, "a device name") ?:
+	       scn_take_name_arg(p, "a driver name or none");
+}
+
+static bool eval_bound(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
+		       char *got, size_t len)
+{
+	struct sio_device *dev = sio_machine_find_device(ctx->m, cmd->argv[0]);
+	const char *drv;
+	bool ok;
+
+	if (!dev) {
+		snprintf(got, len, "no such device");
+		return false;
+	}
+	sio_device_lock(dev);
+	drv = dev->driver ? dev->driver->name : "none";
+	ok = !strcmp(drv, cmd->argv[1]);
+	snprintf(got, len, "%s", drv);
+	sio_device_unlock(dev);
+	sio_put_device(dev);
+	return ok;
+}
+
+static const struct scn_expect_row dev_expects[] = {
+	{
+		.word = "bound",
+		.synopsis = "expect bound DEV DRIVER\nexpect bound DEV none",
+		.help = "DEV is bound to DRIVER (to none)",
+		.parse = parse_expect_bound,
+		.eval = eval_bound,
+	},
+};
+
+const struct scn_area scn_area_dev = {
+	.name = "dev",
+	.title = "Devices and drivers",
+	.cmds = dev_cmds,
+	.ncmds = ARRAY_SIZE(dev_cmds),
+	.expects = dev_expects,
+	.nexpects = ARRAY_SIZE(dev_expects),
+};

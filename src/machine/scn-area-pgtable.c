@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * "pgtable dump DEV": what the hardware sees for a device behind an SMMU -
+ * Scenario area "page tables": "pgtable dump DEV", what the hardware sees for a device behind an SMMU -
  * its stream table entry, its context descriptor, and every valid
  * descriptor of its translation tables (level, index, raw descriptor,
  * input range, output address, decoded permissions).  Tables are read from
@@ -8,6 +8,7 @@
  * (src/pgtable/fmt/arm-lpae.h) and the hardware layout (src/hw/smmu-hw.h).
  * Kernel counterpart: none (a debugfs-style dump for kernel developers).
  */
+#include "machine/scn-parse-priv.h"
 #include "machine/scn-run.h"
 #include "drivers/smmu/smmu.h"
 #include "pgtable/fmt/arm-lpae.h"
@@ -231,14 +232,28 @@ static int dump_s2(struct pgt_dump *d, const u64 *ste)
 	return 0;
 }
 
-/**
- * scn_run_pgtable() - "pgtable dump DEV [pasid=N] [IOVA SIZE]"
- * @ctx: the interpreter
- * @cmd: the command
- *
- * Context: the interpreter thread; reads registers and RAM only.
- */
-void scn_run_pgtable(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
+/* pgtable dump DEV [pasid=N] [IOVA SIZE] */
+static int parse_pgtable_dump(struct scn_parser *p)
+{
+	struct sio_scn_cmd *cmd = p->cmd;
+	int ret;
+
+	ret = scn_take_name_arg(p, "a device name") ?: scn_take_pasid_opt(p);
+	if (ret || scn_at_end(p))
+		return ret;
+	ret = scn_take_addr(p, "an IOVA", 0) ?:
+	      scn_take_u64(p, "a size", &cmd->num[2]);
+	if (ret)
+		return ret;
+	if (!cmd->num[2])
+		return scn_expected_prev(p, "a non-zero size");
+	cmd->flags |= SCN_F_RANGE;
+	return scn_check_range(p, 0, cmd->num[2]);
+}
+
+/* Reads the SMMU's registers and RAM only, on the interpreter thread. */
+static void run_pgtable_dump(struct sio_scn_ctx *ctx,
+			     const struct sio_scn_cmd *cmd)
 {
 	struct pgt_dump d = { .ctx = ctx, .mem = ctx->m->mem };
 	struct machine_iommu *mi;
@@ -305,3 +320,21 @@ out:
 	ctx->last_err = ret;
 	sio_put_device(dev);
 }
+
+static const struct scn_cmd_row pgtable_cmds[] = {
+	{
+		.word = "pgtable", .sub = "dump",
+		.synopsis = "pgtable dump DEV [pasid=N] [IOVA SIZE]",
+		.help = "what the SMMU walks for DEV, entry by entry",
+		.doc = "what the SMMU walks for DEV: its stream table entry, context descriptor (ASID, TTB0, granule, IAS/OAS, start level) or stage-2 configuration (VMID, S2TTB), then every valid descriptor - level, index, raw descriptor in hex, input range, next table or output address, size, decoded permissions (`R`, `W`, `noexec`, `priv`, `cache`, `mmio`, `no-AF`). With IOVA SIZE only entries overlapping that range; at most 256 lines. Decoded only through the format header `src/pgtable/fmt/arm-lpae.h`",
+		.parse = parse_pgtable_dump,
+		.run = run_pgtable_dump,
+	},
+};
+
+const struct scn_area scn_area_pgtable = {
+	.name = "pgtable",
+	.title = "Page tables",
+	.cmds = pgtable_cmds,
+	.ncmds = ARRAY_SIZE(pgtable_cmds),
+};
