@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Scenario area "page tables": "pgtable dump DEV", what the hardware sees for a device behind an SMMU -
- * its stream table entry, its context descriptor, and every valid
- * descriptor of its translation tables (level, index, raw descriptor,
- * input range, output address, decoded permissions).  Tables are read from
- * machine RAM and decoded only through the format header
- * (src/pgtable/fmt/arm-lpae.h) and the hardware layout (src/hw/smmu-hw.h).
+ * Scenario area "page tables": "pgtable dump DEV", what the hardware sees
+ * for a device behind an SMMU - its stream table entry, its context
+ * descriptor, and every valid descriptor of its translation tables (level,
+ * index, raw descriptor, input range, output address, decoded permissions).
+ * The STE and CD are decoded by the SMMU model's own decoder
+ * (sio_hw_smmu_describe_ste/_cd, the code its walker uses), the tables only
+ * through the format header (src/pgtable/fmt/arm-lpae.h).
  * Kernel counterpart: none (a debugfs-style dump for kernel developers).
  */
 #include "machine/scn-parse-priv.h"
 #include "machine/scn-run.h"
-#include "drivers/smmu/smmu.h"
+#include "hw/hw-smmu.h"
 #include "pgtable/fmt/arm-lpae.h"
+#include "pgtable/io-pgtable-prot.h"
 
 /* Entry lines printed per dump (the rest are counted). */
 #define PGT_MAX_LINES	256
@@ -45,11 +47,12 @@ static const char *perm_str(const struct pgt_dump *d, arm_lpae_iopte pte,
 			       arm_lpae_s2_pte_prot(pte);
 
 	snprintf(buf, len, "%s%s%s%s%s%s%s",
-		 prot & IOMMU_READ ? "R" : "-", prot & IOMMU_WRITE ? "W" : "-",
-		 prot & IOMMU_NOEXEC ? " noexec" : "",
-		 prot & IOMMU_PRIV ? " priv" : "",
-		 prot & IOMMU_CACHE ? " cache" : "",
-		 prot & IOMMU_MMIO ? " mmio" : "",
+		 prot & IO_PGTABLE_PROT_READ ? "R" : "-",
+		 prot & IO_PGTABLE_PROT_WRITE ? "W" : "-",
+		 prot & IO_PGTABLE_PROT_NOEXEC ? " noexec" : "",
+		 prot & IO_PGTABLE_PROT_PRIV ? " priv" : "",
+		 prot & IO_PGTABLE_PROT_CACHE ? " cache" : "",
+		 prot & IO_PGTABLE_PROT_MMIO ? " mmio" : "",
 		 pte & ARM_LPAE_PTE_AF ? "" : " no-AF");
 	return buf;
 }
@@ -143,92 +146,56 @@ static void pgt_run(struct pgt_dump *d, u64 ttbr)
 		d->range ? " in the range" : "");
 }
 
-static const char *ste_config_name(unsigned int c)
+/* Stage 1 through the context descriptor of @ssid.  Return: 0 or -errno. */
+static int dump_s1(struct pgt_dump *d, struct sio_hw_smmu *hw,
+		   const struct sio_hw_smmu_ste_desc *sd, u32 ssid)
 {
-	switch (c) {
-	case SIO_SMMU_STE0_CONFIG_ABORT: return "abort";
-	case SIO_SMMU_STE0_CONFIG_BYPASS: return "bypass";
-	case SIO_SMMU_STE0_CONFIG_S1_TRANS: return "stage 1";
-	case SIO_SMMU_STE0_CONFIG_S2_TRANS: return "stage 2";
-	case SIO_SMMU_STE0_CONFIG_NESTED: return "nested";
-	default: return "reserved";
-	}
-}
+	struct sio_hw_smmu_cd_desc cdd;
+	int ret;
 
-/* Stage 1 from the context descriptor of @ssid.  Return: 0 or -errno. */
-static int dump_s1(struct pgt_dump *d, u64 ste0, u32 ssid)
-{
-	u64 cdptr = ste0 & SIO_SMMU_STE0_S1CTXPTR;
-	unsigned int cdmax = (unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_S1CDMAX, ste0);
-	unsigned int t0sz, ips, levels;
-	int gshift, oas;
-	u64 cd0, cd1;
-
-	if (ssid >> cdmax) {
+	ret = sio_hw_smmu_describe_cd(hw, sd, ssid, &cdd);
+	switch (ret) {
+	case 0:
+		break;
+	case -ERANGE:
 		scn_out(d->ctx, "  no context descriptor %u (the table has %u)\n",
-			ssid, 1u << cdmax);
+			ssid, 1u << sd->ste.s1cdmax);
 		return -EINVAL;
-	}
-	if (!sio_phys_range_valid(d->mem, cdptr + (u64)ssid * SIO_SMMU_CD_SIZE,
-				  SIO_SMMU_CD_SIZE)) {
+	case -EIO:
 		scn_out(d->ctx, "  CD table at %#llx: outside RAM\n",
-			(unsigned long long)cdptr);
+			(unsigned long long)sd->ste.s1ctxptr);
 		return -EINVAL;
-	}
-	cd0 = sio_phys_read64(d->mem, cdptr + (u64)ssid * SIO_SMMU_CD_SIZE);
-	cd1 = sio_phys_read64(d->mem, cdptr + (u64)ssid * SIO_SMMU_CD_SIZE + 8);
-	if (!(cd0 & SIO_SMMU_CD0_V)) {
+	case -ENOENT:
 		scn_out(d->ctx, "  CD %u: invalid (%016llx)\n", ssid,
-			(unsigned long long)cd0);
+			(unsigned long long)cdd.cd.w[0]);
 		return -ENOENT;
-	}
-	t0sz = (unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_T0SZ, cd0);
-	ips = (unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_IPS, cd0);
-	gshift = arm_lpae_tg_to_granule((unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_TG0, cd0));
-	oas = arm_lpae_ps_to_oas(ips);
-	if (gshift < 0 || oas < 0 || t0sz >= 64 ||
-	    (levels = arm_lpae_levels((unsigned int)gshift, 64 - t0sz)) > 4 ||
-	    arm_lpae_geom_init(&d->g, (unsigned int)gshift, 64 - t0sz,
-			       (unsigned int)oas, 4 - levels)) {
+	default:
 		scn_out(d->ctx, "  CD %u: %016llx %016llx: a geometry the walker refuses\n",
-			ssid, (unsigned long long)cd0, (unsigned long long)cd1);
+			ssid, (unsigned long long)cdd.cd.w[0],
+			(unsigned long long)cdd.cd.w[1]);
 		return -EINVAL;
 	}
+	d->g = cdd.cd.s1;
 	d->stage1 = true;
-	scn_out(d->ctx, "  CD %u at %#llx: ASID %llu, TTB0 %#llx, %uK granule, IAS %u, OAS %u, walk from level %u%s\n",
-		ssid, (unsigned long long)(cdptr + (u64)ssid * SIO_SMMU_CD_SIZE),
-		(unsigned long long)SIO_SMMU_FIELD_GET(SIO_SMMU_CD0_ASID, cd0),
-		(unsigned long long)(cd1 & SIO_SMMU_CD1_TTB0),
-		1u << (gshift - 10), d->g.ias, d->g.oas, d->g.start_level,
-		cd0 & SIO_SMMU_CD0_EPD0 ? " (EPD0: walks disabled)" : "");
-	pgt_run(d, cd1 & SIO_SMMU_CD1_TTB0);
+	scn_out(d->ctx, "  CD %u at %#llx: ASID %u, TTB0 %#llx, %uK granule, IAS %u, OAS %u, walk from level %u%s\n",
+		ssid, (unsigned long long)cdd.addr, cdd.cd.asid,
+		(unsigned long long)cdd.cd.ttb, 1u << (d->g.granule_shift - 10),
+		d->g.ias, d->g.oas, d->g.start_level,
+		cdd.cd.epd0 ? " (EPD0: walks disabled)" : "");
+	pgt_run(d, cdd.cd.ttb);
 	return 0;
 }
 
-static int dump_s2(struct pgt_dump *d, const u64 *ste)
+static int dump_s2(struct pgt_dump *d, const struct sio_hw_smmu_ste_desc *sd)
 {
-	unsigned int t0sz = (unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2T0SZ, ste[2]);
-	unsigned int sl0 = (unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2SL0, ste[2]);
-	int gshift = arm_lpae_tg_to_granule((unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2TG, ste[2]));
-	int oas = arm_lpae_ps_to_oas((unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2PS, ste[2]));
-	int start = gshift < 0 ? -EINVAL :
-		arm_lpae_s2_sl0_to_level((unsigned int)gshift, sl0);
-	u64 ttb = ste[3] & SIO_SMMU_STE3_S2TTB;
-
-	if (start < 0 || oas < 0 || t0sz >= 64 ||
-	    arm_lpae_geom_init(&d->g, (unsigned int)gshift, 64 - t0sz,
-			       (unsigned int)oas, (unsigned int)start)) {
-		scn_out(d->ctx, "  stage 2: %016llx: a geometry the walker refuses\n",
-			(unsigned long long)ste[2]);
-		return -EINVAL;
-	}
+	d->g = sd->ste.s2;
 	d->stage1 = false;
 	d->tables = d->leaves = d->lines = d->hidden = 0;
-	scn_out(d->ctx, "  stage 2: VMID %llu, S2TTB %#llx, %uK granule, IAS %u, OAS %u, walk from level %u (%u concatenated table(s))\n",
-		(unsigned long long)SIO_SMMU_FIELD_GET(SIO_SMMU_STE2_S2VMID, ste[2]),
-		(unsigned long long)ttb, 1u << (gshift - 10), d->g.ias, d->g.oas,
+	scn_out(d->ctx, "  stage 2: VMID %u, S2TTB %#llx, %uK granule, IAS %u, OAS %u, walk from level %u (%u concatenated table(s))\n",
+		sd->ste.vmid, (unsigned long long)sd->ste.s2ttb,
+		1u << (d->g.granule_shift - 10), d->g.ias, d->g.oas,
 		d->g.start_level, arm_lpae_geom_concat(&d->g));
-	pgt_run(d, ttb);
+	pgt_run(d, sd->ste.s2ttb);
 	return 0;
 }
 
@@ -251,18 +218,20 @@ static int parse_pgtable_dump(struct scn_parser *p)
 	return scn_check_range(p, 0, cmd->num[2]);
 }
 
-/* Reads the SMMU's registers and RAM only, on the interpreter thread. */
+/*
+ * Reads RAM through the SMMU model's own decoder (the code its walker uses),
+ * on the interpreter thread.
+ */
 static void run_pgtable_dump(struct sio_scn_ctx *ctx,
 			     const struct sio_scn_cmd *cmd)
 {
 	struct pgt_dump d = { .ctx = ctx, .mem = ctx->m->mem };
+	struct sio_hw_smmu_ste_desc sd;
 	struct machine_iommu *mi;
-	struct sio_hw_smmu *hw;
 	struct sio_device *dev;
-	unsigned int log2size, config, i;
-	u64 strtab, ste[4], iova;
-	u32 sid, ssid;
-	int ret = 0;
+	u64 iova;
+	u32 ssid;
+	int ret;
 
 	if ((cmd->flags & SCN_F_RANGE) && !scn_resolve(ctx, cmd, 0, &iova))
 		return;
@@ -270,7 +239,7 @@ static void run_pgtable_dump(struct sio_scn_ctx *ctx,
 	if (!dev)
 		return;
 	mi = sio_machine_dev_iommu(ctx->m, dev);
-	if (!mi || !machine_iommu_is_smmu(mi) || !dev->fw.num_ids || !d.mem) {
+	if (!mi || !mi->hw || !dev->fw.num_ids || !d.mem) {
 		scn_op_error(ctx, -ENODEV, "pgtable dump: %s is not behind an SMMU",
 			     dev->name);
 		sio_put_device(dev);
@@ -282,40 +251,38 @@ static void run_pgtable_dump(struct sio_scn_ctx *ctx,
 		d.hi = iova + cmd->num[2] - 1 < iova ? ~0ULL :
 						       iova + cmd->num[2] - 1;
 	}
-	hw = smmu_iommu_hw(mi->iommu);
-	sid = dev->fw.ids[0];
 	ssid = cmd->flags & SCN_F_PASID ? (u32)cmd->num[1] : 0;
-	strtab = sio_hw_smmu_read64(hw, SIO_SMMU_STRTAB_BASE) &
-		 SIO_SMMU_STRTAB_BASE_ADDR;
-	log2size = (unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_STRTAB_CFG_LOG2SIZE,
-			sio_hw_smmu_read32(hw, SIO_SMMU_STRTAB_BASE_CFG));
-	if ((u64)sid >> log2size ||
-	    !sio_phys_range_valid(d.mem, strtab + (u64)sid * SIO_SMMU_STE_SIZE,
-				  SIO_SMMU_STE_SIZE)) {
+	ret = sio_hw_smmu_describe_ste(mi->hw, dev->fw.ids[0], &sd);
+	if (ret == -ERANGE || ret == -EIO) {
 		scn_out(ctx, "%s sid %#x: outside the stream table\n", mi->name,
-			sid);
+			sd.sid);
 		ret = -EINVAL;
 		goto out;
 	}
-	for (i = 0; i < 4; i++)
-		ste[i] = sio_phys_read64(d.mem, strtab +
-					 (u64)sid * SIO_SMMU_STE_SIZE + 8 * i);
-	config = (unsigned int)SIO_SMMU_FIELD_GET(SIO_SMMU_STE0_CONFIG, ste[0]);
 	scn_out(ctx, "%s sid %#x (%s): STE at %#llx: %s, config %s\n",
-		mi->name, sid, dev->name,
-		(unsigned long long)(strtab + (u64)sid * SIO_SMMU_STE_SIZE),
-		ste[0] & SIO_SMMU_STE0_V ? "valid" : "invalid (aborts)",
-		ste_config_name(config));
-	if (!(ste[0] & SIO_SMMU_STE0_V))
+		mi->name, sd.sid, dev->name, (unsigned long long)sd.pa,
+		sd.valid ? "valid" : "invalid (aborts)",
+		sio_hw_smmu_ste_config_name(sd.config));
+	if (ret == -ENOENT) {
+		ret = 0;
 		goto out;
-	if (config == SIO_SMMU_STE0_CONFIG_S1_TRANS)
-		ret = dump_s1(&d, ste[0], ssid);
-	else if (config == SIO_SMMU_STE0_CONFIG_NESTED)
+	}
+	if (ret) {
+		scn_out(ctx, "  STE %016llx %016llx %016llx %016llx: refused by the hardware\n",
+			(unsigned long long)sd.ste.w[0],
+			(unsigned long long)sd.ste.w[1],
+			(unsigned long long)sd.ste.w[2],
+			(unsigned long long)sd.ste.w[3]);
+		goto out;
+	}
+	if (sd.config == SIO_SMMU_STE0_CONFIG_S1_TRANS)
+		ret = dump_s1(&d, mi->hw, &sd, ssid);
+	else if (sd.config == SIO_SMMU_STE0_CONFIG_NESTED)
 		scn_out(ctx, "  stage 1: CD table at IPA %#llx (not dumped: its addresses are IPAs)\n",
-			(unsigned long long)(ste[0] & SIO_SMMU_STE0_S1CTXPTR));
-	if (config == SIO_SMMU_STE0_CONFIG_S2_TRANS ||
-	    config == SIO_SMMU_STE0_CONFIG_NESTED)
-		ret = dump_s2(&d, ste);
+			(unsigned long long)sd.ste.s1ctxptr);
+	if (sd.config == SIO_SMMU_STE0_CONFIG_S2_TRANS ||
+	    sd.config == SIO_SMMU_STE0_CONFIG_NESTED)
+		ret = dump_s2(&d, &sd);
 out:
 	ctx->last_err = ret;
 	sio_put_device(dev);
