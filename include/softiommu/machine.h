@@ -89,6 +89,12 @@ struct sio_iommu_decl {
  * @ias: input address bits
  * @oas: output address bits
  * @no_check: leave the IOTLB coherency checker off
+ * @gbpa_abort: out of reset (before a driver binds) the SMMU aborts
+ *	incoming transactions; default: they bypass it (GBPA.ABORT = 0, as
+ *	QEMU's SMMUv3 and most implementations ship)
+ * @driver_later: only the hardware appears; the SMMU driver binds when
+ *	sio_machine_bind_smmu_drivers() runs ("modprobe arm-smmu-v3").  Until
+ *	then the devices behind it see the SMMU's reset state (GBPA).
  */
 struct sio_smmu_decl {
 	unsigned int features;
@@ -101,6 +107,8 @@ struct sio_smmu_decl {
 	unsigned int ias;
 	unsigned int oas;
 	bool no_check;
+	bool gbpa_abort;
+	bool driver_later;
 };
 
 /**
@@ -209,6 +217,21 @@ int sio_machine_add_memory(struct sio_machine *m, uint64_t base,
  */
 int sio_machine_add_smmu(struct sio_machine *m, const char *name,
 			 const struct sio_smmu_decl *hw);
+
+/**
+ * sio_machine_bind_smmu_drivers() - "modprobe arm-smmu-v3": bind the SMMU
+ * driver to every SMMU of @m that has none (declared with @driver_later)
+ * @m: the machine
+ *
+ * Each binding probes the devices behind that SMMU; from then on their DMA
+ * is translated.
+ *
+ * Context: may sleep; not concurrently with sio_machine_destroy().
+ * Return: the number of SMMUs bound (0: none was waiting), or -EINVAL (NULL
+ * @m) or the driver's error for the first SMMU it could not bind (those
+ * bound before it stay bound).
+ */
+int sio_machine_bind_smmu_drivers(struct sio_machine *m);
 int sio_machine_add_device(struct sio_machine *m,
 			   const struct sio_device_decl *decl);
 int sio_machine_remove_device(struct sio_machine *m, const char *name);

@@ -26,6 +26,9 @@ struct machine_iommu {
 	struct iommu_device *iommu;
 	struct sio_machine *machine;
 	struct sio_hw_smmu *hw;		/* SMMU hardware (NULL for a mock) */
+	bool check_iotlb;		/* the SMMU driver's checker, at bind */
+	bool binding;			/* a driver is binding; under the
+					 * machine lock */
 	char name[SIO_NAME_LEN];
 	struct sio_sysfs_node *debugfs;
 	bool iotlb_random;

@@ -179,6 +179,7 @@ static void smmu_fill_config(struct sio_hw_smmu_config *hw,
 	cfg->check_iotlb = !o || !o->no_check;
 	if (!o)
 		return;
+	hw->gbpa_abort = o->gbpa_abort;
 	if (o->features) {
 		hw->stage1 = o->features & (SIO_SMMU_DECL_F_STAGE1 |
 					    SIO_SMMU_DECL_F_NESTING);
@@ -246,11 +247,15 @@ struct iommu_device *machine_smmu_create(struct sio_machine *m,
 		return ERR_CAST(hw);
 	mi->hw = hw;
 	mi->machine = m;
-	/* ... then the driver binds to it. */
-	iommu = smmu_iommu_create(m, decl->name, &cfg);
-	if (IS_ERR(iommu)) {
-		ret = (int)PTR_ERR(iommu);
-		goto err_remove_hw;
+	mi->check_iotlb = cfg.check_iotlb;
+	/* ... then the driver binds to it, now or at "modprobe arm-smmu-v3". */
+	iommu = NULL;
+	if (!opts || !opts->driver_later) {
+		iommu = smmu_iommu_create(m, decl->name, &cfg);
+		if (IS_ERR(iommu)) {
+			ret = (int)PTR_ERR(iommu);
+			goto err_remove_hw;
+		}
 	}
 	mi->iommu = iommu;
 	ret = smmu_debugfs_create(m, mi);
@@ -259,7 +264,8 @@ struct iommu_device *machine_smmu_create(struct sio_machine *m,
 	return iommu;
 
 err_unbind:
-	smmu_iommu_destroy(iommu);
+	if (iommu)
+		smmu_iommu_destroy(iommu);
 	mi->iommu = NULL;
 err_remove_hw:
 	sio_hw_smmu_remove(m, hw);
@@ -282,4 +288,59 @@ void machine_smmu_destroy(struct machine_iommu *mi)
 	mi->iommu = NULL;
 	sio_hw_smmu_remove(mi->machine, mi->hw);
 	mi->hw = NULL;
+}
+
+/* An SMMU of @m still waiting for its driver, marked as being bound. */
+static struct machine_iommu *next_unbound_smmu(struct machine_state *st)
+{
+	struct machine_iommu *mi, *found = NULL;
+
+	mutex_lock(&st->lock);
+	list_for_each_entry(mi, &st->iommus, node) {
+		if (machine_iommu_is_smmu(mi) && mi->hw && !mi->iommu &&
+		    !mi->binding) {
+			mi->binding = true;
+			found = mi;
+			break;
+		}
+	}
+	mutex_unlock(&st->lock);
+	return found;
+}
+
+/**
+ * sio_machine_bind_smmu_drivers() - bind the SMMU driver to every SMMU of
+ * @m that has none ("modprobe arm-smmu-v3")
+ * @m: the machine
+ *
+ * Context: may sleep (each binding probes devices); takes the machine lock
+ * around list walks only; not concurrently with sio_machine_destroy().
+ * Return: the number of SMMUs bound, or -EINVAL (NULL @m), or the driver's
+ * error for the first one that failed (earlier ones stay bound).
+ */
+int sio_machine_bind_smmu_drivers(struct sio_machine *m)
+{
+	struct smmu_iommu_config cfg;
+	struct iommu_device *iommu;
+	struct machine_state *st;
+	struct machine_iommu *mi;
+	int n = 0;
+
+	if (!m)
+		return -EINVAL;
+	st = machine_state(m);
+	while ((mi = next_unbound_smmu(st))) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.check_iotlb = mi->check_iotlb;
+		iommu = smmu_iommu_create(m, mi->name, &cfg);
+		mutex_lock(&st->lock);
+		mi->binding = false;
+		if (!IS_ERR(iommu))
+			mi->iommu = iommu;
+		mutex_unlock(&st->lock);
+		if (IS_ERR(iommu))
+			return (int)PTR_ERR(iommu);
+		n++;
+	}
+	return n;
 }

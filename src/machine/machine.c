@@ -322,10 +322,11 @@ int sio_machine_add_iommu_opts(struct sio_machine *m,
 		return -ENOMEM;
 	mi->kind = kind;
 	snprintf(mi->name, sizeof(mi->name), "%s", decl->name);
+	/* NULL: hardware only, its driver binds later (an SMMU). */
 	iommu = kind->create(m, kind, decl, smmu, mi);
-	if (IS_ERR_OR_NULL(iommu)) {
+	if (IS_ERR(iommu)) {
 		kfree(mi);
-		return iommu ? (int)PTR_ERR(iommu) : -ENOMEM;
+		return (int)PTR_ERR(iommu);
 	}
 	mi->iommu = iommu;
 	mutex_lock(&st->lock);

@@ -160,7 +160,8 @@ static int granule_item(const char *t, void *arg)
 static const char smmu_opts_help[] =
 	"an SMMU option (iotlb=N, iotlb-ways=N, iotlb-policy=clock|random, "
 	"stage1, stage2, nesting, pri, ats, ssid-bits=N, "
-	"granules=4K,16K,64K, ias=N, oas=N, no-check-iotlb)";
+	"granules=4K,16K,64K, ias=N, oas=N, no-check-iotlb, gbpa=abort|bypass, "
+	"driver=later)";
 
 /* One option of "iommu smmu NAME ...". */
 static int smmu_opt(struct scn_parser *p, const char *key, const char *v)
@@ -212,6 +213,21 @@ static int smmu_opt(struct scn_parser *p, const char *key, const char *v)
 		o->granules = 0;
 		if (for_each_list_item(v, 64, granule_item, &o->granules))
 			return scn_expected(p, "granules=4K[,16K][,64K]");
+		return 0;
+	}
+	if (!strcmp(key, "gbpa")) {
+		if (!strcmp(v, "abort"))
+			o->gbpa_abort = true;
+		else if (!strcmp(v, "bypass"))
+			o->gbpa_abort = false;
+		else
+			return scn_expected(p, "gbpa=abort|bypass");
+		return 0;
+	}
+	if (!strcmp(key, "driver")) {
+		if (strcmp(v, "later"))
+			return scn_expected(p, "driver=later");
+		o->driver_later = true;
 		return 0;
 	}
 	if (!strcmp(key, "ias"))
@@ -585,7 +601,7 @@ static const struct scn_cmd_row dev_cmds[] = {
 		.word = "iommu",
 		.synopsis = "iommu KIND NAME [OPTION...]",
 		.help = "an IOMMU instance; KIND: mock, mock2, smmu",
-		.doc = "an IOMMU instance. KIND: `mock`, `mock2` (a second driver with its own ops, for two drivers behind one bus), `smmu` (the software SMMUv3 model with its driver). Options of mock and mock2: `pgsize=`, `pasids=`, `def-domain=`, `no-identity`, `no-blocked`, `single-group`, `deferred-attach`, `legacy-default`; of smmu: `iotlb=`, `iotlb-ways=`, `iotlb-policy=`, `stage1`, `stage2`, `nesting`, `pri`, `ats`, `ssid-bits=`, `granules=`, `ias=`, `oas=`, `no-check-iotlb` (docs/scenario-language.md explains them after this table)",
+		.doc = "an IOMMU instance. KIND: `mock`, `mock2` (a second driver with its own ops, for two drivers behind one bus), `smmu` (the software SMMUv3 model with its driver). Options of mock and mock2: `pgsize=`, `pasids=`, `def-domain=`, `no-identity`, `no-blocked`, `single-group`, `deferred-attach`, `legacy-default`; of smmu: `iotlb=`, `iotlb-ways=`, `iotlb-policy=`, `stage1`, `stage2`, `nesting`, `pri`, `ats`, `ssid-bits=`, `granules=`, `ias=`, `oas=`, `no-check-iotlb`, `gbpa=abort|bypass`, `driver=later` (docs/scenario-language.md explains them after this table)",
 		.payload_size = sizeof(struct scn_iommu_payload),
 		.parse = parse_iommu,
 		.run = run_iommu,

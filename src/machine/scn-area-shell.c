@@ -373,6 +373,24 @@ static void run_rmmod(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 			name);
 }
 
+/*
+ * "modprobe arm-smmu-v3": the SMMU driver binds to every SMMU declared with
+ * driver=later (quiet when there is none, like a loaded module).
+ */
+static void run_modprobe_smmu(struct sio_scn_ctx *ctx,
+			      const struct sio_scn_cmd *cmd)
+{
+	int ret;
+
+	if (cmd->flags & SCN_MOD_VERBOSE)
+		scn_out(ctx, "insmod /lib/modules/softiommu/kernel/drivers/iommu/arm/arm-smmu-v3/arm_smmu_v3.ko\n");
+	ret = sio_machine_bind_smmu_drivers(ctx->m);
+	ctx->last_err = ret < 0 ? ret : 0;
+	if (ret < 0)
+		scn_out(ctx, "modprobe: ERROR: could not insert 'arm_smmu_v3': %s\n",
+			sio_strerror(ret));
+}
+
 static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 {
 	const struct scn_module *mod = NULL;
@@ -387,6 +405,10 @@ static void run_modprobe(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd)
 		return;
 	}
 	module_name(name, cmd->argv[0]);
+	if (!strcmp(name, "arm-smmu-v3")) {
+		run_modprobe_smmu(ctx, cmd);
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(scn_modules); i++)
 		if (!strcmp(scn_modules[i].name, name))
 			mod = &scn_modules[i];
@@ -483,7 +505,7 @@ static const struct scn_cmd_row shell_cmds[] = {
 		.word = "modprobe",
 		.synopsis = "modprobe [-v] [-r] NAME",
 		.help = "load (-r: unload) a known driver module",
-		.doc = "load a known module: `vfio-pci` (kind vfio), `pci-stub` (stub), `e1000e`, `igb`, `ixgbe` (dma-api), `vfio-platform`; `_` and `-` are the same; `-r` unloads it",
+		.doc = "load a known module: `vfio-pci` (kind vfio), `pci-stub` (stub), `e1000e`, `igb`, `ixgbe` (dma-api), `vfio-platform`, and `arm-smmu-v3` (binds the SMMU driver to every SMMU declared `driver=later`); `_` and `-` are the same; `-r` unloads it",
 		.parse = parse_modprobe,
 		.run = run_modprobe,
 	},

@@ -195,7 +195,7 @@ TEST(parse_errors_name_line_column_and_what_was_expected)
 		{ "dma read d $ 4\n", 1, 12,
 		  "expected $NAME or $NAME+OFFSET, got '$'" },
 		{ "iommu smmu s0 pgsize=4K\n", 1, 15,
-		  "expected an SMMU option (iotlb=N, iotlb-ways=N, iotlb-policy=clock|random, stage1, stage2, nesting, pri, ats, ssid-bits=N, granules=4K,16K,64K, ias=N, oas=N, no-check-iotlb), got 'pgsize=4K'" },
+		  "expected an SMMU option (iotlb=N, iotlb-ways=N, iotlb-policy=clock|random, stage1, stage2, nesting, pri, ats, ssid-bits=N, granules=4K,16K,64K, ias=N, oas=N, no-check-iotlb, gbpa=abort|bypass, driver=later), got 'pgsize=4K'" },
 		{ "iommu smmu s0 oas=47\n", 1, 15,
 		  "expected oas=32|36|40|42|44|48|52, got 'oas=47'" },
 		{ "memory 1000\n", 1, 8,
