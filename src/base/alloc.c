@@ -92,6 +92,19 @@ static bool fail_nth_should_fail(void)
 	return true;
 }
 
+/**
+ * sio_kmalloc() - allocate @size bytes (behind kmalloc()/kzalloc())
+ * @size: bytes (0 returns a unique non-NULL pointer, as kmalloc(0) does)
+ * @gfp: GFP_* flags; only __GFP_ZERO matters (zeroes the memory)
+ * @site: caller function name, kept for leak reports
+ *
+ * Counts as one call for this thread's fail-nth sweep.
+ *
+ * Context: any thread; never sleeps beyond malloc().  Takes the
+ * allocation-tracking lock (a leaf) when site tracking is on.
+ * Return: the memory, or NULL when out of memory or when fail-nth injection
+ * fires for this call.
+ */
 void *sio_kmalloc(size_t size, gfp_t gfp, const char *site)
 {
 	if (fail_nth_should_fail())
@@ -99,6 +112,19 @@ void *sio_kmalloc(size_t size, gfp_t gfp, const char *site)
 	return alloc_raw(size, gfp, site);
 }
 
+/**
+ * sio_kmalloc_nofail_inject() - allocate like sio_kmalloc(), outside
+ * fail-nth injection
+ * @size: bytes
+ * @gfp: GFP_* flags; __GFP_ZERO zeroes
+ * @site: caller function name, kept for leak reports
+ *
+ * For test scaffolding and the log itself, whose allocations must not be
+ * counted or failed by a sweep.  The object is still counted as live.
+ *
+ * Context: any thread; may take the allocation-tracking lock (a leaf).
+ * Return: the memory, or NULL when out of memory.
+ */
 void *sio_kmalloc_nofail_inject(size_t size, gfp_t gfp, const char *site)
 {
 	return alloc_raw(size, gfp, site);
@@ -119,6 +145,15 @@ static bool alloc_check(const void *p, const char *op)
 	return false;
 }
 
+/**
+ * sio_kfree() - free an object from sio_kmalloc() (behind kfree())
+ * @p: the object; NULL is a no-op
+ *
+ * A double free or a pointer that did not come from this allocator is
+ * reported with a WARN and otherwise ignored.
+ *
+ * Context: any thread; may take the allocation-tracking lock (a leaf).
+ */
 void sio_kfree(const void *p)
 {
 	struct alloc_hdr *h;
@@ -138,6 +173,21 @@ void sio_kfree(const void *p)
 	free(h);
 }
 
+/**
+ * sio_krealloc() - resize an object (behind krealloc())
+ * @p: the object, or NULL to allocate a new one
+ * @size: the new size in bytes
+ * @gfp: GFP_* flags; __GFP_ZERO zeroes the bytes past the old size
+ * @site: caller function name, kept for leak reports
+ *
+ * Always moves the object to a new allocation, so a stale pointer to the
+ * old one is caught by the next kfree() or krealloc() of it.
+ *
+ * Context: any thread; see sio_kmalloc().
+ * Return: the resized object (@p is freed), or NULL when out of memory,
+ * on fail-nth injection (@p is left untouched) or when @p is not a live
+ * object of this allocator (after a WARN).
+ */
 void *sio_krealloc(void *p, size_t size, gfp_t gfp, const char *site)
 {
 	void *n;
@@ -158,6 +208,16 @@ void *sio_krealloc(void *p, size_t size, gfp_t gfp, const char *site)
 	return n;
 }
 
+/**
+ * sio_kstrdup() - copy a string into a new allocation (behind kstrdup())
+ * @s: the string; NULL gives NULL
+ * @gfp: GFP_* flags (__GFP_ZERO is ignored)
+ * @site: caller function name, kept for leak reports
+ *
+ * Context: any thread; see sio_kmalloc().
+ * Return: the copy, or NULL if @s is NULL, on out-of-memory or on fail-nth
+ * injection.
+ */
 char *sio_kstrdup(const char *s, gfp_t gfp, const char *site)
 {
 	size_t len;
@@ -172,6 +232,18 @@ char *sio_kstrdup(const char *s, gfp_t gfp, const char *site)
 	return d;
 }
 
+/**
+ * sio_kasprintf() - format a string into a new allocation (behind
+ * kasprintf())
+ * @gfp: GFP_* flags (__GFP_ZERO is ignored)
+ * @site: caller function name, kept for leak reports
+ * @fmt: printf format
+ * @...: its arguments
+ *
+ * Context: any thread; see sio_kmalloc().
+ * Return: the string, or NULL on a formatting error, on out-of-memory or on
+ * fail-nth injection.
+ */
 char *sio_kasprintf(gfp_t gfp, const char *site, const char *fmt, ...)
 {
 	va_list ap;
@@ -192,12 +264,31 @@ char *sio_kasprintf(gfp_t gfp, const char *site, const char *fmt, ...)
 	return d;
 }
 
+/**
+ * sio_fail_nth_should_fail() - count an allocation made by another allocator
+ * @gfp: the allocation's flags (unused today: every allocation counts)
+ *
+ * For allocators outside this file (the simulated page-frame allocator) so
+ * they take part in fail-nth sweeps like kmalloc does.
+ *
+ * Context: the allocating thread (fail-nth state is per thread).
+ * Return: true if this allocation must fail.
+ */
 bool sio_fail_nth_should_fail(gfp_t gfp)
 {
 	(void)gfp;
 	return fail_nth_should_fail();
 }
 
+/**
+ * sio_fail_nth_set() - make the @n-th allocation from now fail on this thread
+ * @n: 1 = the next allocation fails; 0 disables injection
+ *
+ * Only one allocation fails per arming.  Also clears the fired flag and the
+ * call count (sio_fail_nth_fired(), sio_fail_nth_calls()).
+ *
+ * Context: the thread itself; allocations on other threads are unaffected.
+ */
 void sio_fail_nth_set(unsigned int n)
 {
 	fail_nth = n;
@@ -205,31 +296,76 @@ void sio_fail_nth_set(unsigned int n)
 	fail_nth_ncalls = 0;
 }
 
+/**
+ * sio_fail_nth_fired() - did the armed injection fire on this thread?
+ *
+ * Context: the thread that armed it.
+ * Return: true once an injection armed by sio_fail_nth_set() has failed an
+ * allocation, until the next sio_fail_nth_set().
+ */
 bool sio_fail_nth_fired(void)
 {
 	return fail_nth_did_fire;
 }
 
+/**
+ * sio_fail_nth_calls() - allocations attempted on this thread
+ *
+ * Context: the thread that armed injection.
+ * Return: allocations (kmalloc-family and sio_fail_nth_should_fail()
+ * callers) attempted since the last sio_fail_nth_set().
+ */
 unsigned long sio_fail_nth_calls(void)
 {
 	return fail_nth_ncalls;
 }
 
+/**
+ * sio_alloc_live() - live objects in the whole process
+ *
+ * Context: any thread; a relaxed snapshot while other threads allocate.
+ * Return: objects allocated and not yet freed.
+ */
 long sio_alloc_live(void)
 {
 	return __atomic_load_n(&alloc_live, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_alloc_total() - successful allocations ever made in the process
+ *
+ * Context: any thread; a relaxed snapshot.
+ * Return: the count; pass it to sio_alloc_report_leaks() later.
+ */
 unsigned long sio_alloc_total(void)
 {
 	return __atomic_load_n(&alloc_total, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_alloc_track_sites() - record live objects so leaks can be named
+ * @on: true to record objects allocated from now on, false to stop
+ *
+ * Off by default (it costs a lock per allocation); the test harness turns
+ * it on.  Objects recorded while on stay recorded until freed.
+ *
+ * Context: any thread.
+ */
 void sio_alloc_track_sites(bool on)
 {
 	__atomic_store_n(&alloc_tracking, on, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_alloc_report_leaks() - log every live object newer than @since_total
+ * @since_total: value of sio_alloc_total() taken at the start of the test
+ *
+ * Only objects allocated while site tracking was on are seen.
+ *
+ * Context: any thread; takes the allocation-tracking lock and, inside it,
+ * the log lock.
+ * Return: number of live tracked objects allocated after @since_total.
+ */
 long sio_alloc_report_leaks(unsigned long since_total)
 {
 	struct alloc_hdr *h;

@@ -10,16 +10,7 @@
 
 #include "base/types.h"
 
-/**
- * sio_kmalloc() - allocate @size bytes
- * @size: bytes (0 returns a unique non-NULL pointer, as kmalloc(0) does)
- * @gfp: GFP_* flags; __GFP_ZERO zeroes
- * @site: caller function name, kept for leak reports
- *
- * Context: any thread.
- * Return: the memory, or NULL when out of memory or when fail-nth injection
- * fires for this call.
- */
+/* The allocator behind the kmalloc() family (kernel-doc in alloc.c). */
 void *sio_kmalloc(size_t size, gfp_t gfp, const char *site);
 void *sio_krealloc(void *p, size_t size, gfp_t gfp, const char *site);
 void sio_kfree(const void *p);
@@ -48,23 +39,10 @@ char *sio_kasprintf(gfp_t gfp, const char *site, const char *fmt, ...)
 /* Allocations that never fail-inject (test scaffolding, the log itself). */
 void *sio_kmalloc_nofail_inject(size_t size, gfp_t gfp, const char *site);
 
-/**
- * sio_fail_nth_set() - make the @n-th allocation from now fail on this thread
- * @n: 1 = the next allocation fails; 0 disables injection
- *
- * Only one allocation fails per arming.  Context: the thread itself.
- */
+/* Make the @n-th allocation from now on this thread fail (0: off). */
 void sio_fail_nth_set(unsigned int n);
 
-/**
- * sio_fail_nth_should_fail() - count an allocation made by another allocator
- * @gfp: the allocation's flags
- *
- * For allocators outside this file (the simulated page-frame allocator) so
- * they take part in fail-nth sweeps like kmalloc does.
- * Context: the allocating thread.
- * Return: true if this allocation must fail.
- */
+/* For allocators outside alloc.c, so they take part in fail-nth sweeps. */
 bool sio_fail_nth_should_fail(gfp_t gfp);
 
 /* True once an armed injection has fired (reset by sio_fail_nth_set()). */
@@ -85,12 +63,7 @@ unsigned long sio_alloc_total(void);
  */
 void sio_alloc_track_sites(bool on);
 
-/**
- * sio_alloc_report_leaks() - log every live object newer than @since_total
- * @since_total: value of sio_alloc_total() taken at the start of the test
- *
- * Return: number of live objects allocated after @since_total.
- */
+/* Log live objects allocated after @since_total; returns their number. */
 long sio_alloc_report_leaks(unsigned long since_total);
 
 #endif /* SIO_BASE_ALLOC_H */

@@ -81,6 +81,22 @@ static void warn_log_trace(void)
 	sio_printk(SIO_LOGLEVEL_WARNING, "%s", buf);
 }
 
+/**
+ * __sio_warn() - report a WARN (behind WARN_ON() and friends)
+ * @site: the call site (counts and once-flag)
+ * @once: only log the first time this site fires (still counts every time)
+ * @prefix: device prefix ("pci 0000:00:02.0") or NULL
+ * @fmt: optional message (NULL for a bare WARN_ON)
+ * @...: arguments for @fmt
+ *
+ * Counts the WARN at @site and in total, adds @site to the registry of
+ * sites that fired, then logs "WARNING: at <func> (<file>:<line>)", the
+ * message, and a call trace, between "------------[ cut here ]------------"
+ * and "---[ end trace ]---".
+ *
+ * Context: any thread, under any lock: it only takes the log lock, which
+ * is innermost.  Does not sleep.
+ */
 void __sio_warn(struct sio_warn_site *site, bool once, const char *prefix,
 		const char *fmt, ...)
 {
@@ -111,6 +127,18 @@ void __sio_warn(struct sio_warn_site *site, bool once, const char *prefix,
 	sio_printk(SIO_LOGLEVEL_WARNING, "---[ end trace 0000000000000000 ]---");
 }
 
+/**
+ * __sio_bug() - report a BUG and abort the process (behind BUG_ON()/BUG())
+ * @func: function of the BUG site
+ * @file: source file of the BUG site
+ * @line: line of the BUG site
+ * @what: the failed condition's text
+ *
+ * Logs the "kernel BUG at" report with a call trace, repeats it on stderr
+ * (the log may never be read) and calls abort().
+ *
+ * Context: any thread, under any lock.  Return: never.
+ */
 void __sio_bug(const char *func, const char *file, int line, const char *what)
 {
 	sio_printk(SIO_LOGLEVEL_ERR, "------------[ cut here ]------------");
@@ -123,11 +151,24 @@ void __sio_bug(const char *func, const char *file, int line, const char *what)
 	abort();
 }
 
+/**
+ * sio_warn_count() - WARNs fired in the process since the last reset
+ *
+ * Context: any thread; a relaxed snapshot.
+ * Return: the total, once-sites included every time they fired.
+ */
 unsigned long sio_warn_count(void)
 {
 	return __atomic_load_n(&warn_total, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_warn_count_func() - WARNs fired at sites inside one function
+ * @func: the function's name, as __func__ spells it
+ *
+ * Context: any thread; lock-free walk of the site registry.
+ * Return: the WARNs fired at @func's sites since the last reset.
+ */
 unsigned long sio_warn_count_func(const char *func)
 {
 	struct sio_warn_site *s;
@@ -139,6 +180,14 @@ unsigned long sio_warn_count_func(const char *func)
 	return n;
 }
 
+/**
+ * sio_warn_reset() - zero every counter and re-arm every WARN_ONCE site
+ *
+ * Empties the registry of sites that fired.
+ *
+ * Context: any thread, but meant for quiescent points (between tests): a
+ * WARN racing with the reset may go uncounted.
+ */
 void sio_warn_reset(void)
 {
 	struct sio_warn_site *s, *next;
@@ -152,11 +201,28 @@ void sio_warn_reset(void)
 	__atomic_store_n(&warn_total, 0, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_warn_set_backtrace() - include "Call trace:" frames in reports or not
+ * @on: true (the default) to log the frames
+ *
+ * Golden log comparisons turn it off: frame text depends on the build.
+ *
+ * Context: any thread; affects reports made after it returns.
+ */
 void sio_warn_set_backtrace(bool on)
 {
 	__atomic_store_n(&warn_backtrace, on, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_warn_for_each_site() - visit the sites that fired since the last reset
+ * @fn: called with each site; a non-zero return stops the walk
+ * @data: passed to @fn
+ *
+ * Context: any thread; no lock is held while @fn runs, and sites that fire
+ * during the walk may or may not be visited.
+ * Return: 0 or the first non-zero value returned by @fn.
+ */
 int sio_warn_for_each_site(int (*fn)(const struct sio_warn_site *site, void *data),
 			   void *data)
 {

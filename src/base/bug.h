@@ -19,18 +19,7 @@ struct sio_warn_site {
 	int registered;			/* atomic flag */
 };
 
-/**
- * __sio_warn() - report a WARN
- * @site: the call site (counts and once-flag)
- * @once: only log the first time this site fires (still counts every time)
- * @prefix: device prefix ("pci 0000:00:02.0") or NULL
- * @fmt: optional message (NULL for a bare WARN_ON)
- *
- * Logs "WARNING: at <func> (<file>:<line>)", the message, and a call trace,
- * between "------------[ cut here ]------------" and "---[ end trace ]---".
- *
- * Context: any thread.
- */
+/* Count and log a WARN at @site (kernel-doc in bug.c); any thread, any lock. */
 void __sio_warn(struct sio_warn_site *site, bool once, const char *prefix,
 		const char *fmt, ...) __printf(4, 5);
 
@@ -120,13 +109,7 @@ void sio_warn_reset(void);
  */
 void sio_warn_set_backtrace(bool on);
 
-/**
- * sio_warn_for_each_site() - visit the sites that fired since the last reset
- * @fn: called with each site; a non-zero return stops the walk
- * @data: passed to @fn
- *
- * Return: 0 or the first non-zero value returned by @fn.
- */
+/* Visit the sites that fired since the last reset; @fn stops it. */
 int sio_warn_for_each_site(int (*fn)(const struct sio_warn_site *site, void *data),
 			   void *data);
 

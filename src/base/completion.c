@@ -8,6 +8,14 @@
 
 #include "base/completion.h"
 
+/**
+ * init_completion() - set up a completion, not done
+ * @x: the completion
+ *
+ * Waits time out on the monotonic clock.  Undo with destroy_completion().
+ *
+ * Context: any thread; @x must not be in use.
+ */
 void init_completion(struct completion *x)
 {
 	pthread_condattr_t attr;
@@ -20,6 +28,13 @@ void init_completion(struct completion *x)
 	x->done = 0;
 }
 
+/**
+ * reinit_completion() - make an initialised completion not done again
+ * @x: the completion
+ *
+ * Context: any thread; takes @x's private lock.  The caller makes sure no
+ * complete() for the previous round is still on its way.
+ */
 void reinit_completion(struct completion *x)
 {
 	pthread_mutex_lock(&x->lock);
@@ -27,6 +42,15 @@ void reinit_completion(struct completion *x)
 	pthread_mutex_unlock(&x->lock);
 }
 
+/**
+ * complete() - signal one done event, waking one waiter
+ * @x: the completion
+ *
+ * Each complete() lets one wait_for_completion() return.
+ *
+ * Context: any thread, under any lock (@x's private lock is a leaf, not
+ * lockdep-tracked).  Does not sleep.
+ */
 void complete(struct completion *x)
 {
 	pthread_mutex_lock(&x->lock);
@@ -36,6 +60,14 @@ void complete(struct completion *x)
 	pthread_mutex_unlock(&x->lock);
 }
 
+/**
+ * complete_all() - mark @x done for good, waking every waiter
+ * @x: the completion
+ *
+ * Every current and later wait returns at once until reinit_completion().
+ *
+ * Context: any thread, under any lock (@x's private lock is a leaf).
+ */
 void complete_all(struct completion *x)
 {
 	pthread_mutex_lock(&x->lock);
@@ -44,6 +76,15 @@ void complete_all(struct completion *x)
 	pthread_mutex_unlock(&x->lock);
 }
 
+/**
+ * wait_for_completion() - sleep until @x is completed, and consume one event
+ * @x: the completion
+ *
+ * Waits without limit and cannot be interrupted.
+ *
+ * Context: sleeps; completions are not lockdep-tracked, so the caller must
+ * not hold a lock the completing thread needs.
+ */
 void wait_for_completion(struct completion *x)
 {
 	pthread_mutex_lock(&x->lock);
@@ -54,6 +95,17 @@ void wait_for_completion(struct completion *x)
 	pthread_mutex_unlock(&x->lock);
 }
 
+/**
+ * wait_for_completion_timeout() - wait_for_completion() with a time limit
+ * @x: the completion
+ * @ms: the limit in milliseconds (monotonic clock)
+ *
+ * Unlike the kernel's (jiffies, remaining time), this takes milliseconds
+ * and does not report the time left.
+ *
+ * Context: sleeps up to @ms; see wait_for_completion() on locks.
+ * Return: 0 on timeout (no event consumed), 1 once an event was consumed.
+ */
 unsigned long wait_for_completion_timeout(struct completion *x, unsigned long ms)
 {
 	struct timespec ts;
@@ -81,6 +133,13 @@ unlock:
 	return ret;
 }
 
+/**
+ * completion_done() - test whether @x has an event pending
+ * @x: the completion
+ *
+ * Context: any thread; takes @x's private lock (a leaf).
+ * Return: true if a wait would return at once.
+ */
 bool completion_done(struct completion *x)
 {
 	bool done;
@@ -91,6 +150,12 @@ bool completion_done(struct completion *x)
 	return done;
 }
 
+/**
+ * destroy_completion() - release what init_completion() set up
+ * @x: the completion
+ *
+ * Context: any thread; nobody may wait on or complete @x any more.
+ */
 void destroy_completion(struct completion *x)
 {
 	pthread_cond_destroy(&x->cond);

@@ -15,6 +15,7 @@ struct completion {
 	unsigned int done;	/* UINT_MAX after complete_all() */
 };
 
+/* Kernel-doc in completion.c. */
 void init_completion(struct completion *x);
 void reinit_completion(struct completion *x);
 void complete(struct completion *x);

@@ -51,14 +51,7 @@ static inline int PTR_ERR_OR_ZERO(const void *ptr)
 	return IS_ERR(ptr) ? (int)PTR_ERR(ptr) : 0;
 }
 
-/**
- * sio_errno_parse() - parse a symbolic errno name
- * @name: "EBUSY", "-EBUSY", "0" or a decimal number
- * @err: where the value is stored, as a negative errno (or 0)
- *
- * Context: any.
- * Return: 0 on success, -EINVAL if @name is not an errno name.
- */
+/* Parse "EBUSY", "-EBUSY" or a number into *@err (kernel-doc in err.c). */
 int sio_errno_parse(const char *name, int *err);
 
 #endif /* SIO_BASE_ERR_H */

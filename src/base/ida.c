@@ -12,6 +12,12 @@
 
 #define BITS_PER_LONG 64
 
+/**
+ * ida_init() - set up an empty IDA
+ * @ida: the IDA
+ *
+ * Context: any thread; @ida must not be in use.
+ */
 void ida_init(struct ida *ida)
 {
 	mutex_init(&ida->lock);
@@ -19,6 +25,15 @@ void ida_init(struct ida *ida)
 	ida->nbits = 0;
 }
 
+/**
+ * ida_destroy() - free every id and the IDA's memory
+ * @ida: the IDA
+ *
+ * Ids still allocated are dropped silently, as in the kernel.
+ *
+ * Context: may sleep (takes @ida's lock); nobody may use @ida concurrently
+ * or afterwards without ida_init().
+ */
 void ida_destroy(struct ida *ida)
 {
 	mutex_lock(&ida->lock);
@@ -71,6 +86,18 @@ static int __ida_grow(struct ida *ida, unsigned int id, gfp_t gfp)
 	return 0;
 }
 
+/**
+ * ida_alloc_range() - allocate the lowest free id in [@min, @max]
+ * @ida: the IDA
+ * @min: lowest acceptable id
+ * @max: highest acceptable id (clamped to INT_MAX)
+ * @gfp: flags for growing the bitmap
+ *
+ * Context: may sleep; takes @ida's lock, a leaf (only the allocator runs
+ * inside it).
+ * Return: the id, -EINVAL if @min > @max, -ENOSPC if the range is full,
+ * -ENOMEM if the bitmap could not grow.
+ */
 int ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max,
 		    gfp_t gfp)
 {
@@ -101,6 +128,13 @@ unlock:
 	return ret;
 }
 
+/**
+ * ida_free() - release an id from ida_alloc_range()
+ * @ida: the IDA
+ * @id: the id; freeing an id that is not allocated WARNs and does nothing
+ *
+ * Context: may sleep; takes @ida's lock (a leaf).
+ */
 void ida_free(struct ida *ida, unsigned int id)
 {
 	mutex_lock(&ida->lock);

@@ -14,14 +14,11 @@ struct ida {
 	unsigned int nbits;
 };
 
+/* Kernel-doc in ida.c; every function may sleep (the IDA lock is a mutex). */
 void ida_init(struct ida *ida);
 void ida_destroy(struct ida *ida);
 
-/**
- * ida_alloc_range() - lowest free id in [@min, @max]
- * Context: may sleep.
- * Return: the id, -ENOSPC if the range is full, -ENOMEM, -EINVAL if min > max.
- */
+/* The lowest free id in [@min, @max], or -EINVAL/-ENOSPC/-ENOMEM. */
 int ida_alloc_range(struct ida *ida, unsigned int min, unsigned int max, gfp_t gfp);
 static inline int ida_alloc(struct ida *ida, gfp_t gfp)
 {

@@ -41,6 +41,20 @@ static void *kthread_main(void *arg)
 	return NULL;
 }
 
+/**
+ * sio_kthread_run() - start @fn(@data) on a new thread named @name
+ * @fn: the thread function; its return value is handed to sio_kthread_stop()
+ * @data: passed to @fn
+ * @name: thread name, cut to 15 characters (NULL gives "kthread")
+ *
+ * The thread is registered with RCU before @fn runs and unregistered after,
+ * so @fn may enter read-side sections freely.  @fn should loop until
+ * sio_kthread_should_stop().
+ *
+ * Context: may sleep.
+ * Return: the thread, or ERR_PTR(-ENOMEM) / ERR_PTR(-EAGAIN) (no thread
+ * could be created).
+ */
 struct sio_kthread *sio_kthread_run(int (*fn)(void *data), void *data,
 				    const char *name)
 {
@@ -70,6 +84,15 @@ struct sio_kthread *sio_kthread_run(int (*fn)(void *data), void *data,
 	return k;
 }
 
+/**
+ * sio_kthread_stop() - ask a thread to stop, wake it, wait for it and free it
+ * @k: the thread from sio_kthread_run(); invalid once this returns
+ *
+ * Context: sleeps until @fn returns, so the caller must not hold a lock @fn
+ * takes before it next checks sio_kthread_should_stop(), and must not be
+ * @k itself.
+ * Return: the value @fn returned.
+ */
 int sio_kthread_stop(struct sio_kthread *k)
 {
 	int ret;
@@ -86,6 +109,13 @@ int sio_kthread_stop(struct sio_kthread *k)
 	return ret;
 }
 
+/**
+ * sio_kthread_should_stop() - has sio_kthread_stop() been called on us?
+ *
+ * Context: the thread's own function; takes its private lock (a leaf).
+ * Return: true once sio_kthread_stop() was called for the calling thread;
+ * always false on a thread not started by sio_kthread_run().
+ */
 bool sio_kthread_should_stop(void)
 {
 	struct sio_kthread *k = current_kthread;
@@ -99,6 +129,16 @@ bool sio_kthread_should_stop(void)
 	return stop;
 }
 
+/**
+ * sio_kthread_sleep_ms() - sleep up to @ms milliseconds
+ * @ms: the limit (monotonic clock)
+ *
+ * On a kthread, returns early when asked to stop or woken by
+ * sio_kthread_wake() (a wake-up before the sleep is not lost: it ends the
+ * next sleep at once).  On any other thread, simply sleeps @ms.
+ *
+ * Context: sleeps; call with no lock held that a waker needs.
+ */
 void sio_kthread_sleep_ms(unsigned long ms)
 {
 	struct sio_kthread *k = current_kthread;
@@ -123,6 +163,13 @@ void sio_kthread_sleep_ms(unsigned long ms)
 	pthread_mutex_unlock(&k->lock);
 }
 
+/**
+ * sio_kthread_wake() - end the current or next sio_kthread_sleep_ms() of @k
+ * @k: the thread
+ *
+ * Context: any thread, under any lock (@k's private lock is a leaf, not
+ * lockdep-tracked).  Does not sleep.
+ */
 void sio_kthread_wake(struct sio_kthread *k)
 {
 	pthread_mutex_lock(&k->lock);

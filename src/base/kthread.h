@@ -10,12 +10,9 @@
 
 struct sio_kthread;
 
-/**
- * sio_kthread_run() - start @fn(@data) on a new thread named @name
- *
- * The thread is registered with RCU before @fn runs and unregistered after.
- * Context: may sleep.
- * Return: the thread, or ERR_PTR(-ENOMEM) / ERR_PTR(-EAGAIN).
+/*
+ * Start @fn(@data) on a new thread named @name, registered with RCU (kernel-doc
+ * in kthread.c).
  */
 struct sio_kthread *sio_kthread_run(int (*fn)(void *data), void *data,
 				    const char *name);

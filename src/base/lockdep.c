@@ -53,6 +53,16 @@ static __thread int held_depth;
 /* Locks taken beyond SIO_LOCKDEP_MAX_HELD are not tracked; count them. */
 static __thread int held_overflow;
 
+/**
+ * lockdep_init_map() - bind a lock to its class
+ * @map: the lock's map
+ * @name: printable name ("&group->mutex")
+ * @key: static key of the init site; NULL makes @map its own class
+ *
+ * The class id is looked up lazily on the first acquire.
+ *
+ * Context: any thread; @map must not be held.
+ */
 void lockdep_init_map(struct lockdep_map *map, const char *name,
 		      const struct lock_class_key *key)
 {
@@ -252,6 +262,23 @@ static bool dep_add(unsigned int a, unsigned int b, const char *func,
 	return false;
 }
 
+/**
+ * lock_acquire() - record that the current thread is taking a lock
+ * @map: the lock
+ * @subclass: nesting level for locks of one class taken together (0 normally)
+ * @trylock: a trylock that succeeded; adds no ordering dependency
+ * @ip_func: function name of the caller, for reports
+ *
+ * Checks, in order: the class is already held by this thread at the same
+ * subclass (recursive locking, WARN), and taking it now closes a cycle in
+ * the dependency graph (inversion, WARN with the two chains).  After the
+ * first inversion the checker keeps recording held locks but stops adding
+ * dependencies.  A no-op while the checker is disabled.
+ *
+ * Context: any thread, before or after the real acquisition; takes the
+ * lockdep graph lock (internal, untracked, a leaf) when it meets a new class
+ * or dependency, and the log lock to report.
+ */
 void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock,
 		  const char *ip_func)
 {
@@ -299,6 +326,16 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock,
 	held_depth++;
 }
 
+/**
+ * lock_release() - record that the current thread released a lock
+ * @map: the lock
+ *
+ * Locks may be released in any order.  Releasing a lock this thread does
+ * not hold is reported ("bad unlock balance") with a WARN.
+ *
+ * Context: the thread that took the lock; takes no lock except the log
+ * lock to report.
+ */
 void lock_release(struct lockdep_map *map)
 {
 	char msg[LOCKDEP_MSG];
@@ -325,6 +362,14 @@ void lock_release(struct lockdep_map *map)
 	report("bad unlock balance detected", msg);
 }
 
+/**
+ * lock_is_held() - does the current thread hold @map? (lockdep_assert_held())
+ * @map: the lock
+ *
+ * Context: any thread; only looks at the thread's own held-lock stack.
+ * Return: true if the current thread holds @map, and always true while the
+ * checker is disabled (as upstream without lockdep).
+ */
 bool lock_is_held(const struct lockdep_map *map)
 {
 	int i;
@@ -339,11 +384,26 @@ bool lock_is_held(const struct lockdep_map *map)
 	return false;
 }
 
+/**
+ * sio_lockdep_reports() - lockdep reports made since the last reset
+ *
+ * Context: any thread; a relaxed snapshot.
+ * Return: the number of inversions, recursions and bad unlocks reported.
+ */
 unsigned long sio_lockdep_reports(void)
 {
 	return __atomic_load_n(&nr_reports, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_lockdep_reset() - forget the dependency graph and the report count
+ *
+ * Re-enables dependency tracking after an inversion.  Lock classes and the
+ * threads' held-lock stacks are kept.
+ *
+ * Context: tests, between cases; takes the graph lock.  No thread should
+ * be taking tracked locks meanwhile, or their dependencies may survive.
+ */
 void sio_lockdep_reset(void)
 {
 	unsigned int i, w;
@@ -357,11 +417,26 @@ void sio_lockdep_reset(void)
 	pthread_mutex_unlock(&graph_lock);
 }
 
+/**
+ * sio_lockdep_depth() - number of tracked locks the current thread holds
+ *
+ * Context: any thread.
+ * Return: the depth of the thread's held-lock stack (locks taken beyond
+ * %SIO_LOCKDEP_MAX_HELD are not counted).
+ */
 int sio_lockdep_depth(void)
 {
 	return held_depth;
 }
 
+/**
+ * lockdep_assert_none_held() - WARN if the current thread holds any lock
+ *
+ * For points where no lock may be held, such as the return to the library
+ * user.  The WARN lists the locks held.
+ *
+ * Context: any thread.
+ */
 void lockdep_assert_none_held(void)
 {
 	char msg[LOCKDEP_MSG];
@@ -372,11 +447,26 @@ void lockdep_assert_none_held(void)
 	WARN(1, "lock held when returning to user space:%s", msg);
 }
 
+/**
+ * sio_lockdep_set_enabled() - turn the checker on (default) or off
+ * @on: false makes lock_acquire/lock_release no-ops and lockdep_assert_held
+ *      always true, like a kernel built without CONFIG_PROVE_LOCKING; used by
+ *      benchmarks to measure production lock costs.
+ *
+ * Context: only while no thread holds a tracked lock (the held-lock stacks
+ * would go out of step otherwise).
+ */
 void sio_lockdep_set_enabled(bool on)
 {
 	__atomic_store_n(&lockdep_disabled, !on, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_lockdep_enabled() - is the checker on?
+ *
+ * Context: any thread.
+ * Return: false after sio_lockdep_set_enabled(false), true otherwise.
+ */
 bool sio_lockdep_enabled(void)
 {
 	return !__atomic_load_n(&lockdep_disabled, __ATOMIC_RELAXED);

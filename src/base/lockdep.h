@@ -24,32 +24,11 @@ struct lockdep_map {
 
 #define SIO_LOCKDEP_MAX_HELD 48
 
-/**
- * lockdep_init_map() - bind a lock to its class
- * @map: the lock's map
- * @name: printable name
- * @key: static key of the init site
- *
- * Context: any.
- */
+/* Bind a lock to its class (kernel-doc for this API in lockdep.c). */
 void lockdep_init_map(struct lockdep_map *map, const char *name,
 		      const struct lock_class_key *key);
 
-/**
- * lock_acquire() - record that the current thread is taking a lock
- * @map: the lock
- * @subclass: nesting level for locks of one class taken together (0 normally)
- * @trylock: a trylock that succeeded; adds no ordering dependency
- * @ip_func: function name of the caller, for reports
- *
- * Checks, in order: the class is already held by this thread at the same
- * subclass (recursive locking, WARN), and taking it now closes a cycle in
- * the dependency graph (inversion, WARN with the two chains).  A report is
- * raised once per offending pair; after the first report the checker keeps
- * recording held locks but stops adding dependencies.
- *
- * Context: any thread; takes the lockdep graph lock (internal, untracked).
- */
+/* Record a lock being taken; WARNs on recursion or an order inversion. */
 void lock_acquire(struct lockdep_map *map, unsigned int subclass, bool trylock,
 		  const char *ip_func);
 
@@ -65,15 +44,7 @@ unsigned long sio_lockdep_reports(void);
 /* Forget the graph and the report count (tests; no lock may be held). */
 void sio_lockdep_reset(void);
 
-/**
- * sio_lockdep_set_enabled() - turn the checker on (default) or off
- * @on: false makes lock_acquire/lock_release no-ops and lockdep_assert_held
- *      always true, like a kernel built without CONFIG_PROVE_LOCKING; used by
- *      benchmarks to measure production lock costs.
- *
- * Context: only while no thread holds a tracked lock (the held-lock stacks
- * would go out of step otherwise).
- */
+/* Turn the checker on (default) or off; only while no tracked lock is held. */
 void sio_lockdep_set_enabled(bool on);
 bool sio_lockdep_enabled(void);
 

@@ -111,6 +111,21 @@ static void log_vprintk(int level, const char *prefix, const char *fmt,
 	log_append(level, buf);
 }
 
+/**
+ * sio_printk() - append one message to the log (behind pr_err() and friends)
+ * @level: a SIO_LOGLEVEL_* value; messages above the set level are dropped
+ * @fmt: printf format; a trailing newline is optional
+ * @...: arguments for @fmt
+ *
+ * The stored line is "[    0.000412] <text>" with seconds since the last
+ * sio_log_reset().  Each line of a multi-line message becomes its own entry,
+ * all with one timestamp.  Lines longer than the ring's line size are
+ * truncated; the oldest lines are overwritten when the ring is full.
+ *
+ * Context: any thread, under any lock: it takes only the log lock, the
+ * innermost lock of all (a plain mutex, not lockdep-tracked).  Writes to
+ * the echo stream, if set, under that lock.
+ */
 void sio_printk(int level, const char *fmt, ...)
 {
 	va_list ap;
@@ -120,6 +135,15 @@ void sio_printk(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/**
+ * sio_printk_prefixed() - sio_printk() with a "<prefix>: " in front
+ * @level: a SIO_LOGLEVEL_* value
+ * @prefix: such as "pci 0000:00:02.0" (dev_printk's device prefix)
+ * @fmt: printf format
+ * @...: arguments for @fmt
+ *
+ * Context: any thread, under any lock (see sio_printk()).
+ */
 void sio_printk_prefixed(int level, const char *prefix, const char *fmt, ...)
 {
 	va_list ap;
@@ -129,6 +153,14 @@ void sio_printk_prefixed(int level, const char *prefix, const char *fmt, ...)
 	va_end(ap);
 }
 
+/**
+ * sio_log_reset() - empty the ring and restart the clock at 0
+ * @clock: how later timestamps are taken (VIRTUAL: +1 us per message, for
+ *         golden transcripts)
+ *
+ * Context: any thread; takes the log lock.  A walk already running keeps
+ * its snapshot.
+ */
 void sio_log_reset(enum sio_log_clock clock)
 {
 	pthread_mutex_lock(&log_lock);
@@ -139,6 +171,12 @@ void sio_log_reset(enum sio_log_clock clock)
 	pthread_mutex_unlock(&log_lock);
 }
 
+/**
+ * sio_log_set_echo() - echo every new line to a stream as it is logged
+ * @f: the stream, or NULL to stop echoing; it must stay open until replaced
+ *
+ * Context: any thread; takes the log lock.
+ */
 void sio_log_set_echo(FILE *f)
 {
 	pthread_mutex_lock(&log_lock);
@@ -146,11 +184,27 @@ void sio_log_set_echo(FILE *f)
 	pthread_mutex_unlock(&log_lock);
 }
 
+/**
+ * sio_log_set_level() - set the lowest priority that is stored
+ * @level: a SIO_LOGLEVEL_* value (default SIO_LOGLEVEL_INFO: debug messages
+ *         are dropped)
+ *
+ * Context: any thread; lock-free.
+ */
 void sio_log_set_level(int level)
 {
 	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_log_seq() - sequence number the next message will get
+ *
+ * For "lines logged since X": pass it later as @since to sio_log_for_each()
+ * or sio_log_search().
+ *
+ * Context: any thread; takes the log lock.
+ * Return: the sequence number (0 after sio_log_reset()).
+ */
 unsigned long sio_log_seq(void)
 {
 	unsigned long seq;
@@ -189,6 +243,17 @@ static char (*log_snapshot(unsigned long since, unsigned long *n))[LOG_LINE_SIZE
 	return snap;
 }
 
+/**
+ * sio_log_for_each() - visit the stored lines, oldest first
+ * @fn: called with each full line (timestamp included, no newline); a
+ *      non-zero return stops the walk and is returned
+ * @data: passed to @fn
+ * @since: sequence number to start from (0 = everything still in the ring)
+ *
+ * Context: any thread; @fn runs on a snapshot, without the log lock, so it
+ * may log.  If the snapshot cannot be allocated nothing is visited.
+ * Return: 0 or the first non-zero value returned by @fn.
+ */
 int sio_log_for_each(int (*fn)(const char *line, void *data), void *data,
 		     unsigned long since)
 {
@@ -209,6 +274,12 @@ static int dump_line(const char *line, void *data)
 	return 0;
 }
 
+/**
+ * sio_log_dump() - print every stored line to a stream, and flush it
+ * @f: the stream
+ *
+ * Context: any thread; see sio_log_for_each().
+ */
 void sio_log_dump(FILE *f)
 {
 	sio_log_for_each(dump_line, f, 0);
@@ -231,6 +302,14 @@ static int search_line(const char *line, void *data)
 	return 0;
 }
 
+/**
+ * sio_log_search() - count stored lines containing a substring
+ * @needle: plain substring to look for (timestamps excluded from matching)
+ * @since: sequence number to start from
+ *
+ * Context: any thread; see sio_log_for_each().
+ * Return: the number of matching lines.
+ */
 unsigned long sio_log_search(const char *needle, unsigned long since)
 {
 	struct log_search s = { .needle = needle };

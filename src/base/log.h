@@ -24,15 +24,9 @@ enum sio_log_clock {
 	SIO_LOG_CLOCK_VIRTUAL,
 };
 
-/**
- * sio_printk() - append one message to the log
- * @level: a SIO_LOGLEVEL_* value
- * @fmt: printf format; a trailing newline is optional
- *
- * The stored line is "[    0.000412] <text>" with seconds since the last
- * sio_log_reset().  Messages longer than the ring's line size are truncated.
- *
- * Context: any thread; takes the log lock (a leaf lock, not lockdep-tracked).
+/*
+ * Append one message to the log (kernel-doc for this API in log.c).  Any
+ * thread, under any lock: the log lock is innermost.
  */
 void sio_printk(int level, const char *fmt, ...) __printf(2, 3);
 
@@ -46,12 +40,7 @@ void sio_printk_prefixed(int level, const char *prefix, const char *fmt, ...)
 #define pr_info(fmt, ...) sio_printk(SIO_LOGLEVEL_INFO, fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...) sio_printk(SIO_LOGLEVEL_DEBUG, fmt, ##__VA_ARGS__)
 
-/**
- * sio_log_reset() - empty the ring and restart the clock at 0
- * @clock: how later timestamps are taken
- *
- * Context: any; not concurrently with readers iterating the ring.
- */
+/* Empty the ring and restart the clock at 0. */
 void sio_log_reset(enum sio_log_clock clock);
 
 /* Echo every new line to @f as it is logged (NULL: stop echoing). */
@@ -60,16 +49,7 @@ void sio_log_set_echo(FILE *f);
 /* Lowest level that is stored (default SIO_LOGLEVEL_INFO: debug is dropped). */
 void sio_log_set_level(int level);
 
-/**
- * sio_log_for_each() - visit the stored lines, oldest first
- * @fn: called with each full line (timestamp included, no newline); a
- *      non-zero return stops the walk and is returned
- * @data: passed to @fn
- * @since: sequence number to start from (0 = everything still in the ring)
- *
- * Context: any thread; @fn runs on a snapshot, without the log lock.
- * Return: 0 or the first non-zero value returned by @fn.
- */
+/* Visit the stored lines from @since on, oldest first, until @fn says stop. */
 int sio_log_for_each(int (*fn)(const char *line, void *data), void *data,
 		     unsigned long since);
 
@@ -79,13 +59,7 @@ unsigned long sio_log_seq(void);
 /* Print every stored line to @f. */
 void sio_log_dump(FILE *f);
 
-/**
- * sio_log_search() - count stored lines containing a substring
- * @needle: plain substring to look for (timestamps excluded from matching)
- * @since: sequence number to start from
- *
- * Return: the number of matching lines.
- */
+/* Count stored lines from @since on whose text contains @needle. */
 unsigned long sio_log_search(const char *needle, unsigned long since);
 
 #endif /* SIO_BASE_LOG_H */

@@ -19,6 +19,7 @@ struct mutex {
 	int owner_valid;	/* atomic */
 };
 
+/* Kernel-doc for the out-of-line functions in mutex.c. */
 void __mutex_init(struct mutex *m, const char *name,
 		  const struct lock_class_key *key);
 

@@ -76,8 +76,9 @@ void sio_rcu_unregister_thread(void)
  * sio_rcu_registered_threads() - threads currently registered through this
  * file (explicitly or automatically), for tests
  *
- * Context: any.  Return: the count; racy unless the caller knows no thread
- * registers or exits meanwhile.
+ * Context: any.
+ * Return: the count; racy unless the caller knows no thread registers or
+ * exits meanwhile.
  */
 long sio_rcu_registered_threads(void)
 {
@@ -185,6 +186,15 @@ void __tsan_release(void *addr);
 
 static char tsan_rcu_sync;
 
+/**
+ * __sio_rcu_tsan_reader_exit() - tell ThreadSanitizer a reader is leaving
+ * its read-side section (TSan builds only; an empty inline otherwise)
+ *
+ * Pairs with the acquire at the end of synchronize_rcu()/rcu_barrier() and
+ * in the call_rcu trampoline.
+ *
+ * Context: the reader, from rcu_read_unlock().
+ */
 void __sio_rcu_tsan_reader_exit(void)
 {
 	__tsan_release(&tsan_rcu_sync);
@@ -229,6 +239,13 @@ static void callrcu_queue(struct rcu_head *head,
 }
 #endif
 
+/**
+ * synchronize_rcu() - wait for every pre-existing reader to finish
+ *
+ * Context: sleeps; the caller must not hold a lock that a reader takes
+ * inside its read-side section.  Must not be called inside a read-side
+ * critical section (WARNs and returns at once if it is).
+ */
 void synchronize_rcu(void)
 {
 	if (WARN(sio_rcu_nesting > 0,
@@ -240,10 +257,18 @@ void synchronize_rcu(void)
 #endif
 }
 
-/*
- * liburcu's call_rcu() and rcu_barrier() enter a read-side section
- * internally, so they need a registered caller: register around the call
- * when the caller is not.
+/**
+ * call_rcu() - run @func(@head) after a grace period
+ * @head: embedded in the object @func will release
+ * @func: the callback
+ *
+ * liburcu's call_rcu() enters a read-side section internally, so it needs
+ * a registered caller: an unregistered one is registered around the call.
+ *
+ * Context: any thread (registered or not), under any lock; does not wait
+ * for a grace period (an unregistered caller may block briefly on liburcu's
+ * registry lock).  @func runs later on liburcu's call_rcu thread, which is
+ * registered, with no lock held.
  */
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 {
@@ -257,6 +282,16 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 		urcu_memb_unregister_thread();
 }
 
+/**
+ * rcu_barrier() - wait until every callback queued with call_rcu() so far
+ * has run
+ *
+ * Like call_rcu(), registers an unregistered caller for the duration.
+ *
+ * Context: sleeps; the caller must not hold a lock a pending callback
+ * takes.  Must not be called inside a read-side critical section (WARNs and
+ * returns at once if it is).
+ */
 void rcu_barrier(void)
 {
 	bool temp = !sio_rcu_registered;
@@ -288,12 +323,21 @@ static void kfree_rcu_cb(struct rcu_head *head)
 	kfree(req);
 }
 
-/*
+/**
+ * __sio_kfree_rcu() - kfree() an object after a grace period (behind
+ * kfree_rcu())
+ * @head: the rcu_head embedded in the object
+ * @offset: offset of @head in the object
+ *
  * liburcu hands a callback only the rcu_head, so the offset of the head in
  * its object cannot travel with it (the kernel encodes it in the function
  * pointer).  A small request records the object instead; if even that
  * cannot be allocated, wait for a grace period here, as the kernel's
  * kvfree_rcu() does when it runs out of memory.
+ *
+ * Context: any thread (see call_rcu()); does not wait for a grace period,
+ * except on real out-of-memory (the request is exempt from fail-nth
+ * injection), when it waits in place like synchronize_rcu().
  */
 void __sio_kfree_rcu(struct rcu_head *head, size_t offset)
 {

@@ -118,20 +118,10 @@ static inline bool rcu_read_lock_held(void)
 	} while (0)
 #define rcu_access_pointer(p) __atomic_load_n(&(p), __ATOMIC_RELAXED)
 
-/**
- * synchronize_rcu() - wait for every pre-existing reader to finish
- *
- * Context: may sleep; must not be called inside a read-side critical
- * section (WARNs and returns if it is).
- */
+/* Wait for every pre-existing reader; never inside a read-side section. */
 void synchronize_rcu(void);
 
-/**
- * call_rcu() - run @func(@head) after a grace period
- *
- * Context: any thread (registered or not). The callback runs on liburcu's
- * call_rcu thread, which is registered.
- */
+/* Run @func(@head) after a grace period, on liburcu's call_rcu thread. */
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
 
 /* Wait until every callback queued with call_rcu() so far has run. */

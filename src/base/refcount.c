@@ -34,6 +34,17 @@ static void refcount_warn_saturate(refcount_t *r, enum refcount_saturation t)
 	}
 }
 
+/**
+ * refcount_add() - add @i references
+ * @i: references to add (positive)
+ * @r: the count
+ *
+ * Adding to a count of 0 WARNs "addition on 0; use-after-free" and
+ * overflowing WARNs "saturated"; both pin the count at %REFCOUNT_SATURATED.
+ * Relaxed ordering, as in the kernel: taking a reference orders nothing.
+ *
+ * Context: any thread, under any lock; lock-free.
+ */
 void refcount_add(int i, refcount_t *r)
 {
 	int old = atomic_fetch_add_explicit(&r->refs.counter, i,
@@ -47,11 +58,28 @@ void refcount_add(int i, refcount_t *r)
 		refcount_warn_saturate(r, REFCOUNT_ADD_OVF);
 }
 
+/**
+ * refcount_inc() - take one reference
+ * @r: the count; must not be 0 (see refcount_add())
+ *
+ * Context: any thread, under any lock; lock-free.
+ */
 void refcount_inc(refcount_t *r)
 {
 	refcount_add(1, r);
 }
 
+/**
+ * refcount_inc_not_zero() - take a reference unless the object is dying
+ * @r: the count
+ *
+ * For lookups that find objects whose last reference may be going away
+ * concurrently (under RCU or a lookup lock).
+ *
+ * Context: any thread, under any lock; lock-free.
+ * Return: true if a reference was taken, false (and no change) if the count
+ * was 0.
+ */
 bool refcount_inc_not_zero(refcount_t *r)
 {
 	int old = atomic_read(&r->refs);
@@ -68,6 +96,17 @@ bool refcount_inc_not_zero(refcount_t *r)
 	return true;
 }
 
+/**
+ * refcount_dec_and_test() - drop a reference and tell whether it was the last
+ * @r: the count
+ *
+ * Orders the caller's earlier accesses before the drop and, for the last
+ * one, everything other holders did before theirs before the caller's
+ * release of the object.  Dropping below 0 WARNs "underflow" and saturates.
+ *
+ * Context: any thread, under any lock; lock-free.
+ * Return: true if the count dropped to 0 (the caller frees the object).
+ */
 bool refcount_dec_and_test(refcount_t *r)
 {
 	/*
@@ -85,6 +124,15 @@ bool refcount_dec_and_test(refcount_t *r)
 	return false;
 }
 
+/**
+ * refcount_dec() - drop a reference that is known not to be the last
+ * @r: the count
+ *
+ * Dropping to 0 (or below) WARNs "decrement hit 0; leaking memory" and
+ * saturates: the caller never frees, so the object leaks.
+ *
+ * Context: any thread, under any lock; lock-free.
+ */
 void refcount_dec(refcount_t *r)
 {
 	int old = atomic_fetch_sub_explicit(&r->refs.counter, 1,
@@ -115,6 +163,19 @@ static bool refcount_dec_not_one(refcount_t *r)
 	return true;
 }
 
+/**
+ * refcount_dec_and_mutex_lock() - drop a reference; if it is the last one,
+ * return with @lock held
+ * @r: the count
+ * @lock: the lock that guards lookups of the object
+ *
+ * Drops without the lock while other references remain; only a likely last
+ * drop takes @lock, so a lookup under @lock cannot revive the object.
+ *
+ * Context: may sleep (takes @lock); the caller must not hold @lock.
+ * Return: true, with @lock held, if the count dropped to 0; false, without
+ * @lock, otherwise.
+ */
 bool refcount_dec_and_mutex_lock(refcount_t *r, struct mutex *lock)
 {
 	if (refcount_dec_not_one(r))

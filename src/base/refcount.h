@@ -24,7 +24,10 @@ static inline unsigned int refcount_read(const refcount_t *r)
 	return (unsigned int)atomic_read(&r->refs);
 }
 
-/* WARN "refcount_t: addition on 0; use-after-free." and saturate. */
+/*
+ * Kernel-doc in refcount.c.  Increment from 0 WARNs "refcount_t: addition
+ * on 0; use-after-free." and saturates.
+ */
 void refcount_inc(refcount_t *r);
 void refcount_add(int i, refcount_t *r);
 /* Return: false (and no change) if the count was 0. */

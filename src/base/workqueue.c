@@ -201,6 +201,19 @@ static void wq_stop_workers(struct workqueue_struct *wq)
 			pthread_join(wq->workers[i].tid, NULL);
 }
 
+/**
+ * alloc_workqueue() - create a queue and start its workers
+ * @name: printable name ("iopf_queue/mock-iopfq"); queues of one name share
+ *        a lockdep class
+ * @flags: WQ_UNBOUND, WQ_ORDERED
+ * @max_active: concurrent items (0 = default of 2; forced to 1 if ordered)
+ *
+ * Each worker is a thread registered with RCU for its whole life.
+ *
+ * Context: may sleep.
+ * Return: the queue, or NULL on allocation or thread creation failure (as
+ * the kernel's, not an ERR_PTR).
+ */
 struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
 					 int max_active)
 {
@@ -248,6 +261,20 @@ free_wq:
 	return NULL;
 }
 
+/**
+ * queue_work() - queue @work on @wq unless it is already pending
+ * @wq: the queue
+ * @work: the item, set up with INIT_WORK()
+ *
+ * An item may requeue itself from its function: it is no longer pending
+ * once its function has started.  A queue being destroyed accepts items
+ * only from its own workers; anyone else gets a WARN and false.
+ *
+ * Context: any thread, under any lock (the pool lock is an internal leaf);
+ * does not sleep.
+ * Return: true if queued, false if @work was already pending (nothing
+ * done) or @wq is dying.
+ */
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 {
 	bool queued = false;
@@ -289,6 +316,17 @@ static void wq_lockdep_wait(struct workqueue_struct *wq, const char *func)
 	lock_release(&wq->dep_map);
 }
 
+/**
+ * flush_workqueue() - wait until every item queued on @wq before the call
+ * has finished
+ * @wq: the queue
+ *
+ * Items queued after the call (chained ones included) are not waited for.
+ *
+ * Context: sleeps.  Counts for lockdep as taking @wq, so the caller must
+ * not hold a lock that any of its items takes.  From one of @wq's own
+ * workers it would deadlock: WARNs and returns at once.
+ */
 void flush_workqueue(struct workqueue_struct *wq)
 {
 	unsigned long target;
@@ -323,6 +361,16 @@ static void work_lockdep_wait(struct work_struct *work, const char *func)
 		wq_lockdep_wait(wq, func);
 }
 
+/**
+ * flush_work() - wait for the last queueing of @work to finish
+ * @work: the item
+ *
+ * Context: sleeps.  The caller must not hold a lock @work's function takes
+ * (lockdep sees it on single-threaded queues, as in the kernel).  From
+ * @work's own function it WARNs and returns false.
+ * Return: true if @work was pending or running and has now finished, false
+ * if it was idle.
+ */
 bool flush_work(struct work_struct *work)
 {
 	struct workqueue_struct *wq;
@@ -357,6 +405,18 @@ unlock:
 	return target != 0;
 }
 
+/**
+ * cancel_work_sync() - take @work off its queue and wait if it is running
+ * @work: the item
+ *
+ * Unlike the kernel's, requeueing is not blocked meanwhile: an item that
+ * requeues itself while running stays queued, so the caller stops it from
+ * doing so first.
+ *
+ * Context: sleeps; same lock rule as flush_work().  From @work's own
+ * function it WARNs and does not wait.
+ * Return: true if @work was pending (and will now not run), false otherwise.
+ */
 bool cancel_work_sync(struct work_struct *work)
 {
 	struct workqueue_struct *wq;
@@ -436,6 +496,21 @@ static int __wq_timer_start(void)
 	return 0;
 }
 
+/**
+ * queue_delayed_work() - queue @dwork on @wq after a delay
+ * @wq: the queue
+ * @dwork: the item, set up with INIT_DELAYED_WORK()
+ * @delay_ms: delay in milliseconds; 0 queues at once
+ *
+ * A process-wide timer thread, started on first use, moves expired items to
+ * their queues.  If it cannot be started the item is queued at once rather
+ * than lost.
+ *
+ * Context: any thread, under any lock; does not sleep (but may create the
+ * timer thread).
+ * Return: true if armed or queued, false if @dwork was already pending or
+ * armed, or @wq is dying (WARN).
+ */
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,
 			unsigned long delay_ms)
 {
@@ -468,6 +543,14 @@ unlock:
 	return queued;
 }
 
+/**
+ * cancel_delayed_work_sync() - disarm @dwork, take it off its queue and
+ * wait if it is running
+ * @dwork: the item
+ *
+ * Context: sleeps; see cancel_work_sync().
+ * Return: true if @dwork was armed or pending, false otherwise.
+ */
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
 	bool was_armed = false;
@@ -483,6 +566,16 @@ bool cancel_delayed_work_sync(struct delayed_work *dwork)
 	return cancel_work_sync(&dwork->work) || was_armed;
 }
 
+/**
+ * destroy_workqueue() - flush @wq, stop its workers and free it
+ * @wq: the queue; NULL is a no-op
+ *
+ * Delayed items still armed for @wq are queued at once rather than lost;
+ * items chained by running items are drained before the workers exit.
+ *
+ * Context: sleeps; counts as a flush for lockdep (see flush_workqueue()).
+ * Not from one of @wq's own workers.  Nobody else may queue on @wq any more.
+ */
 void destroy_workqueue(struct workqueue_struct *wq)
 {
 	struct delayed_work *dw, *tmp;
@@ -508,6 +601,13 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	kfree(wq);
 }
 
+/**
+ * current_is_workqueue_worker() - is the caller one of @wq's workers?
+ * @wq: the queue
+ *
+ * Context: any thread.
+ * Return: true if called from a work function running on @wq.
+ */
 bool current_is_workqueue_worker(struct workqueue_struct *wq)
 {
 	return current_worker && current_worker->wq == wq;

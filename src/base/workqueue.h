@@ -51,14 +51,9 @@ struct delayed_work {
 #define WQ_UNBOUND	0x2u
 #define WQ_ORDERED	0x20000u
 
-/**
- * alloc_workqueue() - create a queue and its workers
- * @name: printable name ("iopf_queue/mock-iopfq")
- * @flags: WQ_UNBOUND, WQ_ORDERED
- * @max_active: concurrent items (0 = default of 2; forced to 1 if ordered)
- *
- * Context: may sleep.
- * Return: the queue, or NULL on allocation or thread creation failure.
+/*
+ * Create a queue and its workers; NULL on failure.  Kernel-doc for the whole
+ * API, with each function's lock rules, in workqueue.c.
  */
 struct workqueue_struct *alloc_workqueue(const char *name, unsigned int flags,
 					 int max_active);

@@ -82,6 +82,13 @@ static void xa_node_retire(struct xa_node *node)
 	call_rcu(&node->rcu, xa_node_free_rcu);
 }
 
+/**
+ * xa_init_flags() - set up an empty xarray (xa_init() passes no flags)
+ * @xa: the array
+ * @flags: XA_FLAGS_ALLOC or XA_FLAGS_ALLOC1 for arrays used with xa_alloc()
+ *
+ * Context: any thread; @xa must not be in use.
+ */
 void xa_init_flags(struct xarray *xa, unsigned int flags)
 {
 	spin_lock_init(&xa->xa_lock);
@@ -101,6 +108,17 @@ static void xa_destroy_node(struct xa_node *node)
 	xa_node_retire(node);
 }
 
+/**
+ * xa_destroy() - remove every entry and free the nodes
+ * @xa: the array; empty (and reusable) afterwards
+ *
+ * The entries themselves are the caller's to free.  Nodes are freed after a
+ * grace period, so a concurrent reader stays safe (and may see old entries
+ * until it leaves its read-side section).
+ *
+ * Context: takes xa_lock (one class for every xarray: the caller must not
+ * hold another xarray's lock).
+ */
 void xa_destroy(struct xarray *xa)
 {
 	struct xa_node *head;
@@ -128,6 +146,17 @@ static void **xa_leaf_slot(struct xarray *xa, unsigned long index)
 	return &node->slots[index & XA_CHUNK_MASK];
 }
 
+/**
+ * xa_load() - the entry at @index
+ * @xa: the array
+ * @index: the index
+ *
+ * Context: any thread; takes the RCU read lock itself (a thread that is not
+ * registered is registered by it).  The entry is only safe to use while the
+ * caller holds a lock or reference that keeps it alive (or is inside its
+ * own rcu_read_lock()).
+ * Return: the entry, or NULL if none or reserved.
+ */
 void *xa_load(struct xarray *xa, unsigned long index)
 {
 	void **slot;
@@ -322,6 +351,17 @@ static void *xa_store_raw(struct xarray *xa, unsigned long index, void *entry,
 	return old;
 }
 
+/**
+ * __xa_store() - xa_store() with xa_lock already held
+ * @xa: the array
+ * @index: the index
+ * @entry: the new entry; NULL erases (a reservation too)
+ * @gfp: allocation flags for new nodes
+ *
+ * Context: the caller holds @xa's xa_lock.  Allocates and queues RCU
+ * callbacks under it.
+ * Return: see xa_store().
+ */
 void *__xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 {
 	void *old;
@@ -336,6 +376,20 @@ void *__xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 	return xa_is_reserved(old) ? NULL : old;
 }
 
+/**
+ * xa_store() - store @entry at @index, replacing what was there
+ * @xa: the array
+ * @index: the index
+ * @entry: the new entry (4-byte aligned); NULL erases (a reservation too)
+ * @gfp: allocation flags for new nodes
+ *
+ * Every node the store needs is allocated before the tree is touched, so a
+ * failed store changes nothing.
+ *
+ * Context: takes xa_lock; see xa_destroy() on nesting.
+ * Return: the old entry (NULL if none or reserved), or an xa_err()-encoded
+ * -ENOMEM (nothing stored) or -EINVAL (@entry is an error pointer; WARN).
+ */
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 {
 	void *old;
@@ -346,6 +400,16 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 	return old;
 }
 
+/**
+ * __xa_insert() - xa_insert() with xa_lock already held
+ * @xa: the array
+ * @index: the index
+ * @entry: the new entry, or NULL to reserve @index
+ * @gfp: allocation flags for new nodes
+ *
+ * Context: the caller holds @xa's xa_lock.
+ * Return: see xa_insert().
+ */
 int __xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 {
 	void *old;
@@ -360,6 +424,17 @@ int __xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 	return xa_is_err(old) ? xa_err(old) : 0;
 }
 
+/**
+ * xa_insert() - store @entry at @index only if the index is free
+ * @xa: the array
+ * @index: the index
+ * @entry: the new entry, or NULL to reserve @index (as in the kernel)
+ * @gfp: allocation flags for new nodes
+ *
+ * Context: takes xa_lock; see xa_destroy() on nesting.
+ * Return: 0, -EBUSY if @index holds an entry or a reservation, -ENOMEM
+ * (nothing stored), -EINVAL if @entry is an error pointer (WARN).
+ */
 int xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 {
 	int ret;
@@ -370,6 +445,17 @@ int xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 	return ret;
 }
 
+/**
+ * __xa_cmpxchg() - xa_cmpxchg() with xa_lock already held
+ * @xa: the array
+ * @index: the index
+ * @old: the entry expected at @index
+ * @entry: the new entry; NULL erases
+ * @gfp: allocation flags for new nodes
+ *
+ * Context: the caller holds @xa's xa_lock.
+ * Return: see xa_cmpxchg().
+ */
 void *__xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
 		   void *entry, gfp_t gfp)
 {
@@ -394,6 +480,19 @@ void *__xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
 	return seen;
 }
 
+/**
+ * xa_cmpxchg() - store @entry at @index if the current entry is @old
+ * @xa: the array
+ * @index: the index
+ * @old: the entry expected at @index; NULL also matches a reservation
+ * @entry: the new entry; NULL erases
+ * @gfp: allocation flags for new nodes
+ *
+ * Context: takes xa_lock; see xa_destroy() on nesting.
+ * Return: the entry that was there (NULL for none or a reservation): equal
+ * to @old if the exchange happened.  Or an xa_err()-encoded -ENOMEM
+ * (nothing stored) or -EINVAL (@entry is an error pointer; WARN).
+ */
 void *xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
 		 void *entry, gfp_t gfp)
 {
@@ -405,6 +504,18 @@ void *xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
 	return ret;
 }
 
+/**
+ * xa_reserve() - reserve @index if it is empty
+ * @xa: the array
+ * @index: the index
+ * @gfp: allocation flags for new nodes
+ *
+ * A reserved index reads as NULL but makes xa_insert() and xa_alloc() treat
+ * it as taken.  An occupied index is left alone.
+ *
+ * Context: takes xa_lock; see xa_destroy() on nesting.
+ * Return: 0 (reserved, or already occupied) or -ENOMEM.
+ */
 int xa_reserve(struct xarray *xa, unsigned long index, gfp_t gfp)
 {
 	void *ret;
@@ -420,6 +531,13 @@ int xa_reserve(struct xarray *xa, unsigned long index, gfp_t gfp)
 	return err;
 }
 
+/**
+ * xa_release() - drop a reservation made by xa_reserve() or xa_insert(NULL)
+ * @xa: the array
+ * @index: the index; an index holding an entry is left alone
+ *
+ * Context: takes xa_lock; see xa_destroy() on nesting.
+ */
 void xa_release(struct xarray *xa, unsigned long index)
 {
 	xa_lock(xa);
@@ -428,6 +546,14 @@ void xa_release(struct xarray *xa, unsigned long index)
 	xa_unlock(xa);
 }
 
+/**
+ * __xa_erase() - xa_erase() with xa_lock already held
+ * @xa: the array
+ * @index: the index
+ *
+ * Context: the caller holds @xa's xa_lock.
+ * Return: see xa_erase().
+ */
 void *__xa_erase(struct xarray *xa, unsigned long index)
 {
 	void *old;
@@ -437,6 +563,16 @@ void *__xa_erase(struct xarray *xa, unsigned long index)
 	return xa_is_reserved(old) ? NULL : old;
 }
 
+/**
+ * xa_erase() - remove the entry or reservation at @index
+ * @xa: the array
+ * @index: the index
+ *
+ * Nodes left empty are freed after a grace period.
+ *
+ * Context: takes xa_lock; see xa_destroy() on nesting.  Never fails.
+ * Return: the old entry (NULL if none or reserved).
+ */
 void *xa_erase(struct xarray *xa, unsigned long index)
 {
 	void *old;
@@ -447,6 +583,13 @@ void *xa_erase(struct xarray *xa, unsigned long index)
 	return old;
 }
 
+/**
+ * xa_empty() - does @xa hold nothing at all?
+ * @xa: the array
+ *
+ * Context: any thread; a lock-free snapshot.
+ * Return: true if no entry and no reservation is present.
+ */
 bool xa_empty(const struct xarray *xa)
 {
 	return !rcu_access_pointer(((struct xarray *)xa)->xa_head);
@@ -500,6 +643,19 @@ static void *xa_find_raw(struct xarray *xa, unsigned long start,
 	return xa_node_find(head, 0, start, max, reserved, found);
 }
 
+/**
+ * xa_find() - first present entry at an index in [*@index, @max]
+ * @xa: the array
+ * @index: in: where to start; out: the entry's index (untouched if none)
+ * @max: last index to look at
+ *
+ * Reserved indexes are skipped.  With xa_find_after(), what xa_for_each()
+ * is made of.
+ *
+ * Context: any thread; takes the RCU read lock itself.  The same lifetime
+ * rule as for xa_load() applies to the entry.
+ * Return: the entry, or NULL if there is none in the range.
+ */
 void *xa_find(struct xarray *xa, unsigned long *index, unsigned long max)
 {
 	unsigned long found;
@@ -513,6 +669,16 @@ void *xa_find(struct xarray *xa, unsigned long *index, unsigned long max)
 	return entry;
 }
 
+/**
+ * xa_find_after() - first present entry at an index in (*@index, @max]
+ * @xa: the array
+ * @index: in: the index to start after; out: the entry's index (untouched
+ *         if none)
+ * @max: last index to look at
+ *
+ * Context: any thread; see xa_find().
+ * Return: the entry, or NULL if there is none in the range.
+ */
 void *xa_find_after(struct xarray *xa, unsigned long *index, unsigned long max)
 {
 	unsigned long start;
@@ -527,6 +693,22 @@ void *xa_find_after(struct xarray *xa, unsigned long *index, unsigned long max)
 	return entry;
 }
 
+/**
+ * xa_alloc() - store @entry at the lowest free index in @limit
+ * @xa: the array, initialised with XA_FLAGS_ALLOC (ids from 0) or
+ *      XA_FLAGS_ALLOC1 (ids from 1)
+ * @id: where the index is stored on success
+ * @entry: the new entry, or NULL to reserve the index
+ * @limit: the range of acceptable indexes
+ * @gfp: allocation flags for new nodes
+ *
+ * Reserved indexes count as taken.
+ *
+ * Context: takes xa_lock; see xa_destroy() on nesting.
+ * Return: 0 with *@id set; -EBUSY if every index in @limit is taken;
+ * -ENOMEM (nothing stored); -EINVAL if @xa is not an allocating array or
+ * @entry is an error pointer (WARN).
+ */
 int xa_alloc(struct xarray *xa, u32 *id, void *entry, struct xa_limit limit,
 	     gfp_t gfp)
 {

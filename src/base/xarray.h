@@ -69,14 +69,12 @@ void xa_destroy(struct xarray *xa);
 #define xa_lock(xa) spin_lock(&(xa)->xa_lock)
 #define xa_unlock(xa) spin_unlock(&(xa)->xa_lock)
 
-/**
- * xa_load() - the entry at @index
- *
- * Context: any thread registered with RCU; takes the RCU read lock itself.
- * The entry is only safe to use while the caller holds a lock or reference
- * that keeps it alive (or is inside its own rcu_read_lock()).
- * Return: the entry, or NULL if none or reserved.
+/*
+ * Kernel-doc for every function below in xarray.c.  The __xa_*() variants
+ * expect xa_lock held; the others take it (never nest two xarray locks).
  */
+
+/* The entry at @index (NULL if none or reserved); takes RCU itself. */
 void *xa_load(struct xarray *xa, unsigned long index);
 
 /* Return: old entry (NULL if none/reserved), or xa_err-encoded -ENOMEM. */

@@ -555,7 +555,11 @@ const char *sio_dev_driver_string(const struct sio_device *dev)
 
 /**
  * sio_dev_prefix() - "<driver-or-bus> <name>" for log lines and dev_WARN
- * Context: any; the result lives in a per-thread buffer until the next call.
+ * @dev: the device
+ *
+ * Context: any; the driver pointer is read once.
+ * Return: the prefix, in a per-thread buffer valid until this thread's next
+ * call.
  */
 const char *sio_dev_prefix(const struct sio_device *dev)
 {

@@ -194,6 +194,13 @@ struct sio_sysfs *sio_sysfs_create(void)
 	return fs;
 }
 
+/**
+ * sio_sysfs_root() - the "/" directory of a tree
+ * @fs: the tree
+ *
+ * Context: any; the root lives as long as the tree.
+ * Return: the root node (never NULL).
+ */
 struct sio_sysfs_node *sio_sysfs_root(struct sio_sysfs *fs)
 {
 	return fs->root;
@@ -346,6 +353,21 @@ static struct sio_sysfs_node *__add_node(struct sio_sysfs_node *parent,
 	return n;
 }
 
+/**
+ * sio_sysfs_mkdir() - create directory @name under @parent
+ * @parent: the parent directory
+ * @name: the new directory's name (no '/', not "." or "..")
+ * @priv: handed to every attribute of this directory
+ *
+ * The caller owns a reference on the node, dropped by sio_sysfs_remove()
+ * (so the pointer stays valid even if an ancestor is removed first).
+ *
+ * Context: may sleep; takes the tree lock, which nests inside device locks,
+ * bus notifier locks and IOMMU group mutexes.
+ * Return: the node or ERR_PTR(-EINVAL) (NULL @parent, bad @name),
+ * ERR_PTR(-ENOTDIR) (@parent is not a directory), ERR_PTR(-EEXIST),
+ * ERR_PTR(-ENOMEM) or ERR_PTR(-ENOENT) (@parent already removed).
+ */
 struct sio_sysfs_node *sio_sysfs_mkdir(struct sio_sysfs_node *parent,
 				       const char *name, void *priv)
 {
@@ -444,6 +466,17 @@ out:
 	return cur;
 }
 
+/**
+ * sio_sysfs_create_file() - create the file of attribute @attr in @dir
+ * @dir: the directory; its private data is handed to @attr's callbacks
+ * @attr: the attribute; must outlive the file
+ *
+ * The file goes away with sio_sysfs_remove_name() or with its directory.
+ *
+ * Context: may sleep; takes the tree lock (see sio_sysfs_mkdir()).
+ * Return: 0, -EINVAL (NULL argument or bad name), -EEXIST, -ENOMEM, or
+ * -ENOENT (@dir already removed).
+ */
 int sio_sysfs_create_file(struct sio_sysfs_node *dir,
 			  const struct sio_attribute *attr)
 {
@@ -489,6 +522,17 @@ remove_created:
 	return ret;
 }
 
+/**
+ * sio_sysfs_create_link() - create symlink @name in @dir pointing at @target
+ * @dir: the directory
+ * @target: the node the link resolves to; the link holds a reference on it,
+ *          and resolving the link fails with -ENOENT once @target is removed
+ * @name: the link's name
+ *
+ * Context: may sleep; takes the tree lock (see sio_sysfs_mkdir()).
+ * Return: 0, -EINVAL (NULL argument, bad name, or nodes of two trees),
+ * -EEXIST, -ENOMEM, or -ENOENT (@dir or @target already removed).
+ */
 int sio_sysfs_create_link(struct sio_sysfs_node *dir,
 			  struct sio_sysfs_node *target, const char *name)
 {
@@ -517,6 +561,19 @@ int sio_sysfs_create_link(struct sio_sysfs_node *dir,
 	return PTR_ERR_OR_ZERO(n);
 }
 
+/**
+ * sio_sysfs_remove_name() - remove an entry of @dir by name
+ * @dir: the directory (NULL accepted)
+ * @name: the entry: a file, a link or a directory with everything below it;
+ *        a missing entry is not an error
+ *
+ * Waits, like sio_sysfs_remove(), until no other thread runs a callback on
+ * the removed nodes.  A directory made by sio_sysfs_mkdir() keeps its
+ * creator's reference until sio_sysfs_remove().
+ *
+ * Context: may sleep; must not hold any lock that a callback of the removed
+ * attributes takes (it waits for them).
+ */
 void sio_sysfs_remove_name(struct sio_sysfs_node *dir, const char *name)
 {
 	struct sio_sysfs *fs;
@@ -601,6 +658,16 @@ static int __node_path(struct sio_sysfs_node *node, char *buf, size_t len)
 	return (int)total;
 }
 
+/**
+ * sio_sysfs_path() - absolute path of @node
+ * @node: the node
+ * @buf: where the NUL-terminated path is written
+ * @len: size of @buf
+ *
+ * Context: may sleep; takes the tree lock.
+ * Return: the path's length, -ENAMETOOLONG if it does not fit in @buf, or
+ * -ENOENT if @node was removed.
+ */
 int sio_sysfs_path(struct sio_sysfs_node *node, char *buf, size_t len)
 {
 	int ret;
@@ -710,6 +777,22 @@ static void file_put_active(struct sio_sysfs_node *n)
 	mutex_unlock(&fs->lock);
 }
 
+/**
+ * sio_sysfs_read() - read the attribute at @path, as cat does
+ * @fs: the tree
+ * @path: absolute path; ".", ".." and symlinks are resolved
+ * @buf: where the NUL-terminated text is written
+ * @len: size of @buf; longer text is cut to @len - 1 bytes
+ *
+ * The attribute's show() runs without any sysfs lock held, pinned so that
+ * a concurrent removal waits for it.
+ *
+ * Context: may sleep; takes the tree lock around the lookup only.  Nothing
+ * is held across show(), which takes its own locks.
+ * Return: the bytes stored in @buf, or -ENOENT, -ENOTDIR, -EISDIR,
+ * -ENAMETOOLONG, -EINVAL (NULL @path), -EACCES (not readable), -ENOMEM, or
+ * whatever show() returned.
+ */
 ssize_t sio_sysfs_read(struct sio_sysfs *fs, const char *path, char *buf,
 		       size_t len)
 {
@@ -750,6 +833,21 @@ put:
 	return ret;
 }
 
+/**
+ * sio_sysfs_write() - write to the attribute at @path, as echo > does
+ * @fs: the tree
+ * @path: absolute path; ".", ".." and symlinks are resolved
+ * @buf: the bytes to write (trailing newline included, as echo sends it)
+ * @len: number of bytes; store() sees at most a page, as in kernfs
+ *
+ * store() gets a NUL-terminated copy and runs without any sysfs lock held,
+ * pinned so that a concurrent removal waits for it.
+ *
+ * Context: may sleep; see sio_sysfs_read().
+ * Return: what store() returned (the count consumed, or -errno), or
+ * -ENOENT, -ENOTDIR, -EISDIR, -ENAMETOOLONG, -EINVAL, -EACCES (not
+ * writable), -ENOMEM.
+ */
 ssize_t sio_sysfs_write(struct sio_sysfs *fs, const char *path,
 			const char *buf, size_t len)
 {
@@ -783,6 +881,17 @@ put:
 	return ret;
 }
 
+/**
+ * sio_sysfs_readlink() - where @path leads, as readlink -f prints it
+ * @fs: the tree
+ * @path: absolute path; every symlink is followed (a path without symlinks
+ *        gives itself back)
+ * @buf: where the NUL-terminated absolute path is written
+ * @len: size of @buf
+ *
+ * Context: may sleep; takes the tree lock.
+ * Return: the length written, or -ENOENT, -ENOTDIR, -ENAMETOOLONG, -EINVAL.
+ */
 ssize_t sio_sysfs_readlink(struct sio_sysfs *fs, const char *path, char *buf,
 			   size_t len)
 {
@@ -796,6 +905,21 @@ ssize_t sio_sysfs_readlink(struct sio_sysfs *fs, const char *path, char *buf,
 	return ret;
 }
 
+/**
+ * sio_sysfs_list() - names in a directory, sorted, one callback each
+ * @fs: the tree
+ * @path: the directory; symlinks are followed
+ * @fn: called with each name and its type ('d' directory, 'f' file, 'l'
+ *      link); a non-zero return stops the walk
+ * @data: passed to @fn
+ *
+ * @fn runs without the tree lock and may itself use sysfs; entries added or
+ * removed meanwhile are seen or not, but no name is visited twice.
+ *
+ * Context: may sleep; takes the tree lock between callbacks.
+ * Return: 0, -ENOENT, -ENOTDIR, -ENAMETOOLONG, -EINVAL, or @fn's first
+ * non-zero value.
+ */
 int sio_sysfs_list(struct sio_sysfs *fs, const char *path,
 		   int (*fn)(const char *name, char type, void *data), void *data)
 {
@@ -846,6 +970,15 @@ int sio_sysfs_list(struct sio_sysfs *fs, const char *path,
 	return ret;
 }
 
+/**
+ * sio_sysfs_stat() - the type of the entry at @path
+ * @fs: the tree
+ * @path: absolute path; a final symlink is not followed (unless @path ends
+ *        with '/')
+ *
+ * Context: may sleep; takes the tree lock.
+ * Return: 'd', 'f' or 'l', or -ENOENT, -ENOTDIR, -ENAMETOOLONG, -EINVAL.
+ */
 int sio_sysfs_stat(struct sio_sysfs *fs, const char *path)
 {
 	struct sio_sysfs_node *n;

@@ -34,20 +34,18 @@ struct sio_attribute {
 	ssize_t (*store)(void *priv, const char *buf, size_t count);
 };
 
+/*
+ * Kernel-doc for every function below, with its lock rules, in sysfs.c.
+ * Creation and removal take the tree lock, which nests inside device locks,
+ * bus notifier locks and IOMMU group mutexes.
+ */
 struct sio_sysfs *sio_sysfs_create(void);
 void sio_sysfs_destroy(struct sio_sysfs *fs);
 struct sio_sysfs_node *sio_sysfs_root(struct sio_sysfs *fs);
 
-/**
- * sio_sysfs_mkdir() - create directory @name under @parent
- * @priv: handed to every attribute of this directory
- *
- * The caller owns a reference on the node, dropped by sio_sysfs_remove()
- * (so the pointer stays valid even if an ancestor is removed first).
- *
- * Return: the node or ERR_PTR(-EEXIST / -ENOMEM / -EINVAL / -ENOTDIR /
- * -ENOENT (parent already removed)).
- * Context: may sleep; takes the tree lock.
+/*
+ * Create directory @name under @parent; the caller owns a reference, dropped
+ * by sio_sysfs_remove().
  */
 struct sio_sysfs_node *sio_sysfs_mkdir(struct sio_sysfs_node *parent,
 				       const char *name, void *priv);
@@ -86,10 +84,7 @@ ssize_t sio_sysfs_write(struct sio_sysfs *fs, const char *path,
 /* Fill @buf with the link target, as readlink -f would print it. */
 ssize_t sio_sysfs_readlink(struct sio_sysfs *fs, const char *path, char *buf,
 			   size_t len);
-/*
- * sio_sysfs_list() - names in a directory, sorted, one callback each
- * @type: 'd' directory, 'f' file, 'l' link
- */
+/* Names in a directory, sorted; @type: 'd' directory, 'f' file, 'l' link. */
 int sio_sysfs_list(struct sio_sysfs *fs, const char *path,
 		   int (*fn)(const char *name, char type, void *data), void *data);
 /* Return: 'd', 'f', 'l' or -ENOENT. */

@@ -82,6 +82,15 @@ static bool tlb_slot_read(struct sio_hw_smmu_tlb_slot *s, u64 *tag, u64 *iova,
 
 /* ------------------------------------------------------------------ IOTLB */
 
+/**
+ * sio_hw_smmu_iotlb_init() - allocate the IOTLB and the configuration cache
+ * @smmu: the SMMU being created; its configuration is already checked
+ *
+ * Both start empty (every slot invalid, epochs 0).
+ *
+ * Context: sio_hw_smmu_create(), before @smmu is visible; may sleep.
+ * Return: 0, or -ENOMEM (nothing is left allocated).
+ */
 int sio_hw_smmu_iotlb_init(struct sio_hw_smmu *smmu)
 {
 	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
@@ -116,6 +125,12 @@ err_free_slots:
 	return -ENOMEM;
 }
 
+/**
+ * sio_hw_smmu_iotlb_free() - free what sio_hw_smmu_iotlb_init() allocated
+ * @smmu: the SMMU being destroyed
+ *
+ * Context: sio_hw_smmu_destroy(); no other thread may use @smmu.
+ */
 void sio_hw_smmu_iotlb_free(struct sio_hw_smmu *smmu)
 {
 	kfree(smmu->cfgc.slots);
@@ -124,6 +139,17 @@ void sio_hw_smmu_iotlb_free(struct sio_hw_smmu *smmu)
 	kfree(smmu->tlb.slots);
 }
 
+/**
+ * sio_hw_smmu_tlb_tag() - the IOTLB tag of a translation regime
+ * @kind: stage 1, stage 2 or nested
+ * @vmid: the stream's VMID (0 without stage 2)
+ * @asid: the CD's ASID (0 for stage 2 only)
+ *
+ * The size field is left 0: sio_hw_smmu_iotlb_fill() adds it per entry.
+ *
+ * Context: any; a pure function.
+ * Return: the tag, with its valid bit set.
+ */
 u64 sio_hw_smmu_tlb_tag(enum sio_hw_smmu_kind kind, u16 vmid, u16 asid)
 {
 	return SIO_HW_SMMU_TLB_TAG_VALID |
@@ -177,6 +203,16 @@ static struct sio_hw_smmu_tlb_slot *tlb_way(struct sio_hw_smmu_iotlb *t,
 	return &t->slots[(size_t)set * t->ways + way];
 }
 
+/**
+ * sio_hw_smmu_iotlb_epoch() - the IOTLB's invalidation epoch
+ * @smmu: the SMMU
+ *
+ * Read before a walk and handed to sio_hw_smmu_iotlb_fill(), which
+ * abandons the fill if a TLBI started meanwhile.
+ *
+ * Context: any thread; lock-free.
+ * Return: the epoch (bumped by every TLBI before it scans).
+ */
 u64 sio_hw_smmu_iotlb_epoch(struct sio_hw_smmu *smmu)
 {
 	return atomic_load(&smmu->tlb.epoch);
@@ -441,12 +477,31 @@ static bool match_range(u64 tag, u64 iova, const void *arg)
 	return iova <= a->last && end >= a->start;
 }
 
+/**
+ * sio_hw_smmu_iotlb_inv_all() - TLBI_NSNH_ALL: drop every IOTLB entry
+ * @smmu: the SMMU
+ *
+ * Bumps the epoch first, so a fill whose walk started earlier is abandoned.
+ *
+ * Context: the command-queue consumer (cmdq.lock held), concurrently with
+ * lookups and fills; lock-free, but waits for a slot a fill owns (a few
+ * stores).
+ */
 void sio_hw_smmu_iotlb_inv_all(struct sio_hw_smmu *smmu)
 {
 	tlb_inv_begin(smmu);
 	tlb_inv_scan(smmu, match_all, NULL);
 }
 
+/**
+ * sio_hw_smmu_iotlb_inv_vmid() - TLBI_NH_ALL / TLBI_S12_VMALL
+ * @smmu: the SMMU
+ * @vmid: the VMID whose entries go
+ * @nh_only: only stage-1 and nested entries (TLBI_NH_ALL); false also drops
+ *           stage-2 entries (TLBI_S12_VMALL)
+ *
+ * Context: as sio_hw_smmu_iotlb_inv_all().
+ */
 void sio_hw_smmu_iotlb_inv_vmid(struct sio_hw_smmu *smmu, u16 vmid,
 				bool nh_only)
 {
@@ -456,6 +511,15 @@ void sio_hw_smmu_iotlb_inv_vmid(struct sio_hw_smmu *smmu, u16 vmid,
 	tlb_inv_scan(smmu, match_vmid, &a);
 }
 
+/**
+ * sio_hw_smmu_iotlb_inv_asid() - TLBI_NH_ASID: drop the stage-1 and nested
+ * entries of one address space
+ * @smmu: the SMMU
+ * @vmid: the VMID the ASID belongs to
+ * @asid: the ASID
+ *
+ * Context: as sio_hw_smmu_iotlb_inv_all().
+ */
 void sio_hw_smmu_iotlb_inv_asid(struct sio_hw_smmu *smmu, u16 vmid, u16 asid)
 {
 	struct tlb_inv_arg a = { .vmid = vmid, .asid = asid };
@@ -541,6 +605,15 @@ void sio_hw_smmu_iotlb_inv_range(struct sio_hw_smmu *smmu, bool stage2,
 	}
 }
 
+/**
+ * sio_hw_smmu_iotlb_count_valid() - IOTLB entries valid now (statistics)
+ * @smmu: the SMMU
+ *
+ * Scans every slot.
+ *
+ * Context: any thread; lock-free, so a racy snapshot while the SMMU is busy.
+ * Return: the number of valid entries.
+ */
 unsigned long sio_hw_smmu_iotlb_count_valid(struct sio_hw_smmu *smmu)
 {
 	struct sio_hw_smmu_iotlb *t = &smmu->tlb;
@@ -562,6 +635,15 @@ static unsigned int cfg_set(struct sio_hw_smmu_cfg_cache *c, u64 key)
 	return (unsigned int)((h >> 32) & ((c->nslots / 2) - 1));
 }
 
+/**
+ * sio_hw_smmu_cfg_epoch() - the configuration cache's invalidation epoch
+ * @smmu: the SMMU
+ *
+ * Read before fetching an STE or CD and handed to sio_hw_smmu_cfg_fill().
+ *
+ * Context: any thread; lock-free.
+ * Return: the epoch: odd while a CFGI scans, bumped twice per CFGI.
+ */
 u64 sio_hw_smmu_cfg_epoch(struct sio_hw_smmu *smmu)
 {
 	return atomic_load(&smmu->cfgc.epoch);
@@ -605,9 +687,18 @@ bool sio_hw_smmu_cfg_lookup(struct sio_hw_smmu *smmu, u64 key, u64 *w, int n)
 	return false;
 }
 
-/*
- * Cache an STE/CD fetched under @epoch (best effort, as
- * sio_hw_smmu_iotlb_fill()).
+/**
+ * sio_hw_smmu_cfg_fill() - cache an STE or CD fetched from memory
+ * @smmu: the SMMU
+ * @key: sio_hw_smmu_cfg_key() of the structure
+ * @epoch: sio_hw_smmu_cfg_epoch() read before the fetch
+ * @w: the structure's words
+ * @n: 4 for an STE, 2 for a CD
+ *
+ * Best effort, as sio_hw_smmu_iotlb_fill(): skipped if the chosen slot is
+ * busy or a CFGI ran since @epoch.
+ *
+ * Context: any translating thread; lock-free, never waits.
  */
 void sio_hw_smmu_cfg_fill(struct sio_hw_smmu *smmu, u64 key, u64 epoch,
 			  const u64 *w, int n)
@@ -636,7 +727,20 @@ void sio_hw_smmu_cfg_fill(struct sio_hw_smmu *smmu, u64 key, u64 epoch,
 	slot_unlock(&s->seq, old);
 }
 
-/* Drop every entry whose key matches @key on the bits of @mask. */
+/**
+ * sio_hw_smmu_cfg_inv() - CFGI_*: drop cached STEs and CDs
+ * @smmu: the SMMU
+ * @key: sio_hw_smmu_cfg_key() of what goes
+ * @mask: the key bits that must match (the valid and SID bits for
+ *        CFGI_STE, which drops the stream's CDs too; the valid bit alone
+ *        for CFGI_ALL)
+ *
+ * Makes the epoch odd while it scans and even again after, so decoded
+ * configurations cached per thread from before are not used again.
+ *
+ * Context: the command-queue consumer (cmdq.lock held), concurrently with
+ * lookups and fills; lock-free, but waits for a slot a fill owns.
+ */
 void sio_hw_smmu_cfg_inv(struct sio_hw_smmu *smmu, u64 key, u64 mask)
 {
 	struct sio_hw_smmu_cfg_cache *c = &smmu->cfgc;

@@ -403,6 +403,27 @@ int sio_hw_smmu_priq_record(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
 	return -ENODEV;
 }
 
+/**
+ * sio_hw_smmu_page_request() - a device sends a PRI page request (ATS path)
+ * @smmu: the SMMU
+ * @sid: StreamID of the device
+ * @ssid_valid: the request carries a PASID
+ * @ssid: the PASID
+ * @grpid: page request group index (9 bits)
+ * @last: last request of the group (a response will follow for the group)
+ * @perm: SIO_HW_ACCESS_* bits requested
+ * @addr: page address (low 12 bits ignored)
+ *
+ * Context: any thread; takes the PRI queue lock, then calls the PRIQ (or
+ * GERROR) interrupt handler in this thread after dropping it, or the
+ * device's pri_response callback on overflow: the caller must hold no lock
+ * those take.
+ * Return: 0 queued; -ENOSPC the queue was full (request dropped, overflow
+ * flagged, automatic SUCCESS response for a last request); -ENODEV when PRI
+ * is not implemented or not enabled (CR0.SMMUEN and CR0.PRIQEN), or the
+ * queue's memory is unusable (GERROR.PRIQ_ABT_ERR); -EINVAL for a bad @sid,
+ * @ssid or @grpid.
+ */
 int sio_hw_smmu_page_request(struct sio_hw_smmu *smmu, u32 sid,
 			     bool ssid_valid, u32 ssid, u16 grpid, bool last,
 			     unsigned int perm, u64 addr)

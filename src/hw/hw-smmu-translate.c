@@ -432,7 +432,15 @@ struct sio_hw_smmu_tls *__sio_hw_smmu_tls_attach(struct sio_hw_smmu *smmu)
 	return x;
 }
 
-/* Free every thread's counter block (SMMU teardown).  Context: may sleep. */
+/**
+ * sio_hw_smmu_tstats_free() - free every thread's counter block
+ * @smmu: the SMMU being destroyed
+ *
+ * Threads that translated through @smmu keep a stale slot keyed by its id,
+ * which is never reused, so they attach afresh to any later SMMU.
+ *
+ * Context: sio_hw_smmu_destroy(); no other thread may use @smmu.
+ */
 void sio_hw_smmu_tstats_free(struct sio_hw_smmu *smmu)
 {
 	struct sio_hw_smmu_tstats *ts, *tmp;
@@ -443,7 +451,16 @@ void sio_hw_smmu_tstats_free(struct sio_hw_smmu *smmu)
 	}
 }
 
-/* Add the per-thread counts to @sum.  Context: takes tstats_lock. */
+/**
+ * sio_hw_smmu_tstats_sum() - add the per-thread hot-path counts to @sum
+ * @smmu: the SMMU
+ * @sum: SIO_HW_SMMU_TS_NR counters, added to (not cleared)
+ *
+ * Each block counts from the last sio_hw_smmu_tstats_reset().
+ *
+ * Context: any thread; takes tstats_lock (a leaf).  Racy against running
+ * translations, but every counter is exact at the time it is read.
+ */
 void sio_hw_smmu_tstats_sum(struct sio_hw_smmu *smmu,
 			    u64 sum[SIO_HW_SMMU_TS_NR])
 {
@@ -459,7 +476,15 @@ void sio_hw_smmu_tstats_sum(struct sio_hw_smmu *smmu,
 	mutex_unlock(&smmu->tstats_lock);
 }
 
-/* Zero the per-thread counts (as read).  Context: takes tstats_lock. */
+/**
+ * sio_hw_smmu_tstats_reset() - zero the per-thread hot-path counts
+ * @smmu: the SMMU
+ *
+ * The blocks are only ever written by their threads, so the reset records
+ * the current values as the new base rather than writing the counters.
+ *
+ * Context: any thread; takes tstats_lock (a leaf).
+ */
 void sio_hw_smmu_tstats_reset(struct sio_hw_smmu *smmu)
 {
 	struct sio_hw_smmu_tstats *ts;
@@ -563,6 +588,19 @@ bypass:
 	return 0;
 }
 
+/**
+ * sio_hw_smmu_translate_ex() - sio_hw_smmu_translate() with details
+ * @smmu: the SMMU
+ * @sid: StreamID of the device
+ * @ssid_valid: the transaction carries a SubstreamID (PASID)
+ * @ssid: the SubstreamID
+ * @iova: input address
+ * @access: SIO_HW_ACCESS_* bits
+ * @res: cleared, then filled in with the outcome
+ *
+ * Context: as sio_hw_smmu_translate().
+ * Return: @res->ret, as sio_hw_smmu_translate() returns it.
+ */
 int sio_hw_smmu_translate_ex(struct sio_hw_smmu *smmu, u32 sid,
 			     bool ssid_valid, u32 ssid, u64 iova,
 			     unsigned int access,
@@ -587,6 +625,36 @@ int sio_hw_smmu_translate_ex(struct sio_hw_smmu *smmu, u32 sid,
 	return res->ret;
 }
 
+/**
+ * sio_hw_smmu_translate() - translate one device transaction
+ * @smmu: the SMMU
+ * @sid: StreamID of the device
+ * @ssid_valid: the transaction carries a SubstreamID (PASID)
+ * @ssid: the SubstreamID
+ * @iova: input address
+ * @access: SIO_HW_ACCESS_* bits (READ and/or WRITE, optionally EXEC, PRIV)
+ * @pa: where the output address is stored (on success)
+ * @contig: if not NULL, bytes valid from @pa within the page (on success)
+ *
+ * Runs the stream table -> context descriptor -> IOTLB -> walk path.
+ * While the SMMU is disabled (CR0.SMMUEN = 0) the transaction bypasses, or
+ * aborts if GBPA.ABORT is set.  Faults are recorded in the event queue as
+ * the STE/CD ask for; a stage-1 fault on a PRI stream becomes a page
+ * request; a fault on a stalling CD becomes a stalled transaction.
+ *
+ * Context: any thread, concurrently with every other call; lock-free on an
+ * IOTLB hit (a thread (re)attaching its per-SMMU state takes tstats_lock
+ * and may allocate its counter block).  When it records something it
+ * takes the event or PRI queue lock and then calls that queue's interrupt
+ * handler in this thread, so the caller must hold no lock the handler
+ * takes; on PRI queue overflow it may call the device's pri_response
+ * callback.
+ * Return: 0; -EFAULT when the transaction is terminated (fault, abort,
+ * configuration error, with or without an event); -EAGAIN when a page
+ * request was queued or the transaction stalled (retry after the response
+ * or RESUME); -EINVAL for @access without READ or WRITE, or with unknown
+ * bits.
+ */
 int sio_hw_smmu_translate(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
 			  u32 ssid, u64 iova, unsigned int access, u64 *pa,
 			  size_t *contig)

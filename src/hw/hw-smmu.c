@@ -11,6 +11,14 @@
  * cannot outlive its SMMU unnoticed. */
 static _Atomic u64 hw_smmu_next_id = 1;
 
+/**
+ * sio_hw_smmu_config_default() - a full-featured configuration
+ * @cfg: filled in: both stages, nesting, ATS, PRI, stall, 16 SID bits,
+ *	 20 SSID bits, IAS/OAS 48, all granules, 1024-entry 4-way clock IOTLB,
+ *	 256-entry configuration cache, 256-entry queues, named "smmu0"
+ *
+ * Context: any.
+ */
 void sio_hw_smmu_config_default(struct sio_hw_smmu_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -117,6 +125,20 @@ static void hw_smmu_init_queue(struct sio_hw_smmu_queue *q,
 	atomic_init(&q->cons, 0);
 }
 
+/**
+ * sio_hw_smmu_create() - build an SMMU over simulated memory
+ * @mem: the machine's physical memory (must outlive the SMMU)
+ * @cfg: what it implements (copied; zero sizes pick defaults); NULL =
+ *	 sio_hw_smmu_config_default()
+ *
+ * The SMMU comes out of reset: CR0 = 0 (everything disabled),
+ * GBPA.ABORT = @cfg->gbpa_abort, all queues empty, caches empty.  It is not
+ * on any machine: sio_hw_smmu_add() puts one there.
+ *
+ * Context: may sleep.
+ * Return: the SMMU, ERR_PTR(-EINVAL) for a NULL @mem or an inconsistent
+ * @cfg, ERR_PTR(-ENOMEM).
+ */
 struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 				       const struct sio_hw_smmu_config *cfg)
 {
@@ -211,6 +233,13 @@ err_free_smmu:
 	return ERR_PTR(ret);
 }
 
+/**
+ * sio_hw_smmu_destroy() - free an SMMU
+ * @smmu: the SMMU, or NULL/ERR_PTR (ignored)
+ *
+ * Context: may sleep; no other thread may be using @smmu (translating,
+ * writing registers, or inside an interrupt handler).
+ */
 void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu)
 {
 	int i;
@@ -230,6 +259,13 @@ void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu)
 	kfree(smmu);
 }
 
+/**
+ * sio_hw_smmu_name() - the instance name given at creation
+ * @smmu: the SMMU
+ *
+ * Context: any.
+ * Return: the name ("smmu0"), valid as long as @smmu.
+ */
 const char *sio_hw_smmu_name(const struct sio_hw_smmu *smmu)
 {
 	return smmu->name;
@@ -278,6 +314,23 @@ void sio_hw_smmu_raise_irq(struct sio_hw_smmu *smmu, enum sio_hw_smmu_irq which)
 	mutex_unlock(&l->lock);
 }
 
+/**
+ * sio_hw_smmu_set_irq_handler() - connect an interrupt line
+ * @smmu: the SMMU
+ * @which: the line
+ * @fn: handler (NULL disconnects)
+ * @data: passed to @fn
+ *
+ * The handler runs in whatever thread raised the interrupt, holding only
+ * the line's lock; it may read and write registers (e.g. GERRORN) but
+ * should normally just wake the driver's thread.  When this returns, no
+ * call of the previous handler is still running.  Interrupts are only
+ * delivered while enabled in IRQ_CTRL.
+ *
+ * Context: may sleep: takes the line's lock, waiting for a running
+ * handler.  Not from inside a handler of the same line.
+ * Return: 0, or -EINVAL for a bad line.
+ */
 int sio_hw_smmu_set_irq_handler(struct sio_hw_smmu *smmu,
 				enum sio_hw_smmu_irq which,
 				sio_hw_smmu_irq_fn fn, void *data)
@@ -294,6 +347,16 @@ int sio_hw_smmu_set_irq_handler(struct sio_hw_smmu *smmu,
 	return 0;
 }
 
+/**
+ * sio_hw_smmu_set_dev_ops() - connect the device side (device-DMA layer)
+ * @smmu: the SMMU
+ * @ops: the callbacks (NULL disconnects); must stay valid while connected
+ * @data: passed to every callback
+ *
+ * Context: may sleep; takes the device-callback lock (held around every
+ * callback), so that on return no callback of the previous ops is running.
+ * Not from inside a callback.
+ */
 void sio_hw_smmu_set_dev_ops(struct sio_hw_smmu *smmu,
 			     const struct sio_hw_smmu_dev_ops *ops, void *data)
 {
@@ -328,6 +391,18 @@ static bool hw_smmu_q_disabled(struct sio_hw_smmu *smmu, u32 en_bit,
 		     "%s: %s written while enabled; ignored", smmu->name, reg);
 }
 
+/**
+ * sio_hw_smmu_read32() - read a 32-bit register (see hw-smmu-regs.h)
+ * @smmu: the SMMU
+ * @offset: SIO_SMMU_* register offset
+ *
+ * Reads of the output queues' PROD and the command queue's CONS are
+ * acquire loads: the entries they cover are visible to the reader.
+ *
+ * Context: any thread, interrupt handlers and device callbacks included;
+ * lock-free.
+ * Return: the value; 0 (and a WARN) for an unknown offset.
+ */
 u32 sio_hw_smmu_read32(struct sio_hw_smmu *smmu, u32 offset)
 {
 	switch (offset) {
@@ -373,6 +448,14 @@ u32 sio_hw_smmu_read32(struct sio_hw_smmu *smmu, u32 offset)
 	return 0;
 }
 
+/**
+ * sio_hw_smmu_read64() - read a 64-bit register (STRTAB_BASE, *Q_BASE)
+ * @smmu: the SMMU
+ * @offset: SIO_SMMU_* register offset
+ *
+ * Context: any thread; lock-free.
+ * Return: the value; 0 (and a WARN) for an unknown offset.
+ */
 u64 sio_hw_smmu_read64(struct sio_hw_smmu *smmu, u32 offset)
 {
 	switch (offset) {
@@ -455,6 +538,23 @@ static void hw_smmu_write_gerrorn(struct sio_hw_smmu *smmu, u32 val)
 		sio_hw_smmu_cmdq_consume(smmu);
 }
 
+/**
+ * sio_hw_smmu_write32() - write a 32-bit register
+ * @smmu: the SMMU
+ * @offset: SIO_SMMU_* register offset
+ * @val: value
+ *
+ * A write of CMDQ_PROD (or of CR0 enabling the command queue, or of GERRORN
+ * acknowledging a command error) consumes the command queue in the calling
+ * thread before returning.  Writes the hardware ignores (a queue pointer or
+ * table base while enabled, a read-only or unknown register) WARN.
+ *
+ * Context: any thread, an interrupt handler included.  CR0 and STRTAB
+ * writes take ctrl_lock; command consumption takes cmdq.lock, and dev_lock
+ * around device callbacks, then calls the GERROR handler in this thread
+ * after a command error: the caller must hold no lock a handler or device
+ * callback takes.  Must not be called from a device callback.
+ */
 void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val)
 {
 	switch (offset) {
@@ -534,6 +634,16 @@ static void hw_smmu_write_q_base(struct sio_hw_smmu *smmu,
 	mutex_unlock(&smmu->ctrl_lock);
 }
 
+/**
+ * sio_hw_smmu_write64() - write a 64-bit register (STRTAB_BASE, *Q_BASE)
+ * @smmu: the SMMU
+ * @offset: SIO_SMMU_* register offset
+ * @val: value; a LOG2SIZE above the implemented maximum is clamped (WARN)
+ *
+ * Ignored (WARN) while the table or queue it describes is enabled.
+ *
+ * Context: any thread; takes ctrl_lock.
+ */
 void sio_hw_smmu_write64(struct sio_hw_smmu *smmu, u32 offset, u64 val)
 {
 	switch (offset) {
@@ -563,6 +673,15 @@ void sio_hw_smmu_write64(struct sio_hw_smmu *smmu, u32 offset, u64 val)
 
 /* ------------------------------------------------------ stats and checker */
 
+/**
+ * sio_hw_smmu_get_stats() - snapshot the counters
+ * @smmu: the SMMU
+ * @st: filled in
+ *
+ * Racy against running transactions, but each counter is exact when read.
+ *
+ * Context: any thread; takes tstats_lock (a leaf) and scans the IOTLB.
+ */
 void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
 			   struct sio_hw_smmu_stats *st)
 {
@@ -609,6 +728,15 @@ void sio_hw_smmu_get_stats(struct sio_hw_smmu *smmu,
 	st->iotlb_valid = sio_hw_smmu_iotlb_count_valid(smmu);
 }
 
+/**
+ * sio_hw_smmu_reset_stats() - zero the counters
+ * @smmu: the SMMU
+ *
+ * iotlb_capacity and iotlb_valid are not counters and are unaffected.
+ *
+ * Context: any thread; takes tstats_lock (a leaf).  Counts made
+ * concurrently may survive the reset.
+ */
 void sio_hw_smmu_reset_stats(struct sio_hw_smmu *smmu)
 {
 	_Atomic u64 *p = (_Atomic u64 *)(void *)&smmu->stats;
@@ -619,12 +747,31 @@ void sio_hw_smmu_reset_stats(struct sio_hw_smmu *smmu)
 	sio_hw_smmu_tstats_reset(smmu);
 }
 
+/**
+ * sio_hw_smmu_set_check_mode() - choose how the IOTLB coherency checker
+ * reacts to a stale hit
+ * @smmu: the SMMU
+ * @mode: SIO_HW_CHECK_OFF, _STRICT or _AFTER_SYNC (see the enum)
+ *
+ * Context: any thread; applies to lookups that start after it.
+ */
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,
 				enum sio_hw_check_mode mode)
 {
 	atomic_store(&smmu->check_mode, (int)mode);
 }
 
+/**
+ * sio_hw_smmu_set_check_iotlb() - turn the IOTLB coherency checker on/off
+ * @smmu: the SMMU
+ * @on: true = SIO_HW_CHECK_STRICT, false = off
+ *
+ * With the checker on, every IOTLB hit walks the tables again and WARNs if
+ * the cached translation (output address or permissions) differs: a
+ * missing invalidation somewhere in the stack.
+ *
+ * Context: any thread; applies to lookups that start after it.
+ */
 void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on)
 {
 	sio_hw_smmu_set_check_mode(smmu, on ? SIO_HW_CHECK_STRICT :

@@ -74,38 +74,22 @@ struct sio_hw_smmu_config {
 	bool gbpa_abort;
 };
 
-/**
- * sio_hw_smmu_config_default() - a full-featured configuration
- * @cfg: filled in: both stages, nesting, ATS, PRI, stall, 16 SID bits,
- *	 20 SSID bits, IAS/OAS 48, all granules, 1024-entry 4-way clock IOTLB
- *
- * Context: any.
+/*
+ * Kernel-doc for the functions of this header, with their lock rules, at
+ * their definitions: hw-smmu.c, hw-smmu-link.c, hw-smmu-translate.c,
+ * hw-smmu-queue.c and hw-smmu-decode.c.
  */
+
+/* Fill @cfg with a full-featured configuration. */
 void sio_hw_smmu_config_default(struct sio_hw_smmu_config *cfg);
 
-/**
- * sio_hw_smmu_create() - build an SMMU over simulated memory
- * @mem: the machine's physical memory (must outlive the SMMU)
- * @cfg: what it implements; NULL = sio_hw_smmu_config_default()
- *
- * The SMMU comes out of reset: CR0 = 0 (everything disabled),
- * GBPA.ABORT = @cfg->gbpa_abort, all queues empty, caches empty.  It is not
- * on any machine: sio_hw_smmu_add() puts one there.
- *
- * Context: may sleep.
- * Return: the SMMU, ERR_PTR(-EINVAL) for an inconsistent @cfg,
- * ERR_PTR(-ENOMEM).
+/*
+ * Build an SMMU, out of reset, over @mem (which must outlive it); free it
+ * once nothing uses it any more.
  */
 struct sio_hw_smmu *sio_hw_smmu_create(struct sio_phys_mem *mem,
 				       const struct sio_hw_smmu_config *cfg);
 
-/**
- * sio_hw_smmu_destroy() - free an SMMU
- * @smmu: the SMMU, or NULL/ERR_PTR (ignored)
- *
- * Context: no other thread may be using @smmu (translating, writing
- * registers, or inside an interrupt handler).
- */
 void sio_hw_smmu_destroy(struct sio_hw_smmu *smmu);
 
 struct sio_machine;
@@ -119,30 +103,13 @@ struct sio_hw_smmu *sio_hw_smmu_find(struct sio_machine *m, const char *name);
 /* The instance name given at creation.  Context: any. */
 const char *sio_hw_smmu_name(const struct sio_hw_smmu *smmu);
 
-/**
- * sio_hw_smmu_read32() - read a 32-bit register (see hw-smmu-regs.h)
- * @smmu: the SMMU
- * @offset: SIO_SMMU_* register offset
- *
- * Context: any thread; lock-free.
- * Return: the value; 0 (and a WARN) for an unknown offset.
+/*
+ * Register access (see hw-smmu-regs.h), the only way a driver reaches the
+ * model.  Reads are lock-free; a write of CMDQ_PROD consumes the command
+ * queue in the calling thread.
  */
 u32 sio_hw_smmu_read32(struct sio_hw_smmu *smmu, u32 offset);
 
-/**
- * sio_hw_smmu_write32() - write a 32-bit register
- * @smmu: the SMMU
- * @offset: SIO_SMMU_* register offset
- * @val: value
- *
- * A write of CMDQ_PROD (or of CR0 enabling the command queue, or of GERRORN
- * acknowledging a command error) consumes the command queue in the calling
- * thread before returning.
- *
- * Context: any thread; may take the command-queue lock and call the
- * GERROR interrupt handler and the device callbacks (hw-smmu-regs.h).  Must not
- * be called from a device callback.
- */
 void sio_hw_smmu_write32(struct sio_hw_smmu *smmu, u32 offset, u32 val);
 
 /* 64-bit registers (the *_BASE ones).  Context: as the 32-bit versions. */
@@ -159,21 +126,7 @@ enum sio_hw_smmu_irq {
 
 typedef void (*sio_hw_smmu_irq_fn)(struct sio_hw_smmu *smmu, void *data);
 
-/**
- * sio_hw_smmu_set_irq_handler() - connect an interrupt line
- * @smmu: the SMMU
- * @which: the line
- * @fn: handler (NULL disconnects)
- * @data: passed to @fn
- *
- * The handler runs in whatever thread raised the interrupt, holding only
- * the line's lock; it may read and write registers (e.g. GERRORN) but
- * should normally just wake the driver's thread.  When this returns, no
- * call of the previous handler is still running.
- *
- * Context: may sleep; not from inside a handler of the same line.
- * Return: 0, or -EINVAL for a bad line.
- */
+/* Connect an interrupt line; the handler runs in the raising thread. */
 int sio_hw_smmu_set_irq_handler(struct sio_hw_smmu *smmu,
 				enum sio_hw_smmu_irq which,
 				sio_hw_smmu_irq_fn fn, void *data);
@@ -206,15 +159,7 @@ struct sio_hw_smmu_dev_ops {
 			u64 addr, u64 size, bool global);
 };
 
-/**
- * sio_hw_smmu_set_dev_ops() - connect the device side (device-DMA layer)
- * @smmu: the SMMU
- * @ops: the callbacks (NULL disconnects); must stay valid while connected
- * @data: passed to every callback
- *
- * Context: may sleep; takes the device-callback lock (held around every
- * callback), so that on return no callback of the previous ops is running.
- */
+/* Connect the device side (device-DMA layer); NULL @ops disconnects. */
 void sio_hw_smmu_set_dev_ops(struct sio_hw_smmu *smmu,
 			     const struct sio_hw_smmu_dev_ops *ops, void *data);
 
@@ -253,65 +198,20 @@ struct sio_hw_smmu_txn_result {
 	u16 grpid;
 };
 
-/**
- * sio_hw_smmu_translate() - translate one device transaction
- * @smmu: the SMMU
- * @sid: StreamID of the device
- * @ssid_valid: the transaction carries a SubstreamID (PASID)
- * @ssid: the SubstreamID
- * @iova: input address
- * @access: SIO_HW_ACCESS_* bits (READ and/or WRITE, optionally EXEC, PRIV)
- * @pa: where the output address is stored (on success)
- * @contig: if not NULL, bytes valid from @pa within the page (on success)
- *
- * Runs the stream table -> context descriptor -> IOTLB -> walk path.
- * Faults are recorded in the event queue as the STE/CD ask for; a stage-1
- * fault on a PRI stream becomes a page request; a fault on a stalling CD
- * becomes a stalled transaction.
- *
- * Context: any thread, concurrently with every other call; lock-free on an
- * IOTLB hit; takes the event or PRI queue lock and may call an interrupt
- * handler when it records something.
- * Return: 0; -EFAULT when the transaction is terminated (fault, abort,
- * configuration error, with or without an event); -EAGAIN when a page
- * request was queued or the transaction stalled (retry after the response
- * or RESUME); -EINVAL for @access without READ or WRITE.
+/*
+ * Translate one device transaction: 0, -EFAULT (terminated), -EAGAIN (page
+ * request queued or stalled: retry), -EINVAL.  _ex() reports the details.
  */
 int sio_hw_smmu_translate(struct sio_hw_smmu *smmu, u32 sid, bool ssid_valid,
 			  u32 ssid, u64 iova, unsigned int access, u64 *pa,
 			  size_t *contig);
 
-/**
- * sio_hw_smmu_translate_ex() - sio_hw_smmu_translate() with details
- * @smmu, @sid, @ssid_valid, @ssid, @iova, @access: as sio_hw_smmu_translate()
- * @res: filled in with the outcome
- *
- * Context: as sio_hw_smmu_translate().
- * Return: @res->ret.
- */
 int sio_hw_smmu_translate_ex(struct sio_hw_smmu *smmu, u32 sid,
 			     bool ssid_valid, u32 ssid, u64 iova,
 			     unsigned int access,
 			     struct sio_hw_smmu_txn_result *res);
 
-/**
- * sio_hw_smmu_page_request() - a device sends a PRI page request (ATS path)
- * @smmu: the SMMU
- * @sid: StreamID of the device
- * @ssid_valid: the request carries a PASID
- * @ssid: the PASID
- * @grpid: page request group index (9 bits)
- * @last: last request of the group (a response will follow for the group)
- * @perm: SIO_HW_ACCESS_* bits requested
- * @addr: page address (low 12 bits ignored)
- *
- * Context: any thread; takes the PRI queue lock; may call the PRIQ
- * interrupt handler, or the device's pri_response callback on overflow.
- * Return: 0 queued; -ENOSPC the queue was full (request dropped, overflow
- * flagged, automatic SUCCESS response for a last request); -ENODEV when PRI
- * is not implemented or not enabled (CR0.SMMUEN and CR0.PRIQEN);
- * -EINVAL for a bad @sid, @ssid or @grpid.
- */
+/* A device sends a PRI page request (ATS path). */
 int sio_hw_smmu_page_request(struct sio_hw_smmu *smmu, u32 sid,
 			     bool ssid_valid, u32 ssid, u16 grpid, bool last,
 			     unsigned int perm, u64 addr);
@@ -380,17 +280,7 @@ enum sio_hw_check_mode {
 	SIO_HW_CHECK_AFTER_SYNC,
 };
 
-/**
- * sio_hw_smmu_set_check_iotlb() - turn the IOTLB coherency checker on/off
- * @smmu: the SMMU
- * @on: true = SIO_HW_CHECK_STRICT, false = off
- *
- * With the checker on, every IOTLB hit walks the tables again and WARNs if
- * the cached translation (output address or permissions) differs: a
- * missing invalidation somewhere in the stack.
- *
- * Context: any.
- */
+/* The IOTLB coherency checker: re-walk on every hit and WARN on a stale one. */
 void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on);
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,
 				enum sio_hw_check_mode mode);

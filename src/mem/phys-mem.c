@@ -63,6 +63,20 @@ static void __free_list_del(struct sio_phys_mem *mem, u32 idx,
 	mem->frame_state[idx] = 0;
 }
 
+/**
+ * sio_phys_mem_create() - create simulated RAM
+ * @base: first physical address (frame aligned, non-zero; 0 picks
+ *        SIO_PHYS_MEM_DEFAULT_BASE)
+ * @size: bytes (frame aligned, non-zero; 0 picks SIO_PHYS_MEM_DEFAULT_SIZE);
+ *        base + size must not exceed 2^52
+ *
+ * The host mapping is reserved, not committed: only frames that are
+ * touched cost host memory.  The largest block order is bounded by the
+ * alignment of @base.
+ *
+ * Context: any thread; may sleep.
+ * Return: the memory, ERR_PTR(-EINVAL) for a bad range, ERR_PTR(-ENOMEM).
+ */
 struct sio_phys_mem *sio_phys_mem_create(u64 base, u64 size)
 {
 	struct sio_phys_mem *mem;
@@ -121,6 +135,15 @@ err_free_mem:
 	return ERR_PTR(-ENOMEM);
 }
 
+/**
+ * sio_phys_mem_destroy() - release simulated RAM
+ * @mem: memory from sio_phys_mem_create(), or NULL/ERR_PTR (ignored)
+ *
+ * WARNs if frames are still allocated (a leak of page tables or buffers);
+ * the memory is released anyway.
+ *
+ * Context: may sleep; no other user of @mem may be running.
+ */
 void sio_phys_mem_destroy(struct sio_phys_mem *mem)
 {
 	if (IS_ERR_OR_NULL(mem))
@@ -140,6 +163,19 @@ static bool frame_alloc_injected(gfp_t gfp)
 	return sio_fail_nth_should_fail(gfp);
 }
 
+/**
+ * sio_phys_alloc_pages() - allocate 2^@order zeroed, naturally aligned frames
+ * @mem: the memory
+ * @order: log2 of the number of frames (0..mem->max_order)
+ * @gfp: GFP_* flags; the allocation takes part in fail-nth injection
+ * @pa: where the physical address of the first frame is stored
+ *
+ * Free frames are kept zeroed, so nothing is cleared here.
+ *
+ * Context: any thread, under any lock; takes @mem->lock, a leaf.
+ * Return: 0 with *@pa set, -EINVAL for an order above mem->max_order,
+ * -ENOMEM when no block is free or when fail-nth injection fires.
+ */
 int sio_phys_alloc_pages(struct sio_phys_mem *mem, unsigned int order,
 			 gfp_t gfp, u64 *pa)
 {
@@ -187,6 +223,19 @@ static void zero_block(struct sio_phys_mem *mem, u32 idx, unsigned int order)
 	memset(p, 0, bytes);
 }
 
+/**
+ * sio_phys_free_pages() - free a block from sio_phys_alloc_pages()
+ * @mem: the memory
+ * @pa: its physical address
+ * @order: the order it was allocated with
+ *
+ * Zeroes the block (outside @mem->lock) and merges it with free buddies.
+ * WARNs (and does nothing) on a double free, a wrong order or a PA that is
+ * not the head of an allocated block.  The caller guarantees that nobody,
+ * the hardware walker included, still accesses the block.
+ *
+ * Context: any thread, under any lock; takes @mem->lock, a leaf.
+ */
 void sio_phys_free_pages(struct sio_phys_mem *mem, u64 pa, unsigned int order)
 {
 	u64 off = pa - mem->base;
@@ -229,11 +278,26 @@ void sio_phys_free_pages(struct sio_phys_mem *mem, u64 pa, unsigned int order)
 	spin_unlock(&mem->lock);
 }
 
+/**
+ * sio_phys_nr_live_pages() - frames currently allocated (leak checks)
+ * @mem: the memory
+ *
+ * Context: any thread; a lock-free, racy snapshot.
+ * Return: the number of allocated frames.
+ */
 long sio_phys_nr_live_pages(struct sio_phys_mem *mem)
 {
 	return __atomic_load_n(&mem->nr_live, __ATOMIC_RELAXED);
 }
 
+/**
+ * sio_phys_nr_free_pages() - frames currently free
+ * @mem: the memory
+ *
+ * Context: any thread; takes @mem->lock (a leaf).  The value may be stale
+ * by the time the caller looks at it.
+ * Return: the number of free frames.
+ */
 u64 sio_phys_nr_free_pages(struct sio_phys_mem *mem)
 {
 	u64 n;
@@ -244,6 +308,17 @@ u64 sio_phys_nr_free_pages(struct sio_phys_mem *mem)
 	return n;
 }
 
+/**
+ * __sio_phys_bad_access() - WARN about a misaligned or out-of-RAM access
+ * by the plain 64-bit accessors
+ * @mem: the memory
+ * @pa: the bad physical address
+ *
+ * Out of line so the inline accessors stay small; such an access is a
+ * driver or page-table bug.
+ *
+ * Context: any thread, under any lock.
+ */
 void __sio_phys_bad_access(const struct sio_phys_mem *mem, u64 pa)
 {
 	WARN(1, "sio_phys: bad 64-bit access at %#llx (RAM %#llx-%#llx)",
@@ -251,6 +326,19 @@ void __sio_phys_bad_access(const struct sio_phys_mem *mem, u64 pa)
 	     (unsigned long long)(mem->base + mem->size - 1));
 }
 
+/**
+ * sio_phys_copy_to() - device DMA write: copy bytes into RAM
+ * @mem: the memory
+ * @pa: destination physical address
+ * @src: source bytes (host memory)
+ * @len: bytes
+ *
+ * Not atomic: concurrent accesses to the same bytes see a mix.
+ *
+ * Context: any thread; takes no lock.
+ * Return: 0, or -EFAULT if [@pa, @pa + @len) is not in RAM (nothing is
+ * copied then).
+ */
 int sio_phys_copy_to(struct sio_phys_mem *mem, u64 pa, const void *src,
 		     size_t len)
 {
@@ -262,6 +350,19 @@ int sio_phys_copy_to(struct sio_phys_mem *mem, u64 pa, const void *src,
 	return 0;
 }
 
+/**
+ * sio_phys_copy_from() - device DMA read: copy bytes out of RAM
+ * @mem: the memory
+ * @pa: source physical address
+ * @dst: destination (host memory)
+ * @len: bytes
+ *
+ * Not atomic, like sio_phys_copy_to().
+ *
+ * Context: any thread; takes no lock.
+ * Return: 0, or -EFAULT if [@pa, @pa + @len) is not in RAM (@dst is left
+ * untouched then).
+ */
 int sio_phys_copy_from(struct sio_phys_mem *mem, u64 pa, void *dst, size_t len)
 {
 	const void *src = sio_phys_to_virt(mem, pa, len);

@@ -59,51 +59,19 @@ struct sio_phys_mem {
 	long nr_live;
 };
 
-/**
- * sio_phys_mem_create() - create simulated RAM
- * @base: first physical address (frame aligned, non-zero; 0 picks
- *        SIO_PHYS_MEM_DEFAULT_BASE)
- * @size: bytes (frame aligned, non-zero; 0 picks SIO_PHYS_MEM_DEFAULT_SIZE);
- *        base + size must not exceed 2^52
- *
- * Context: any thread; may sleep.
- * Return: the memory, ERR_PTR(-EINVAL) for a bad range, ERR_PTR(-ENOMEM).
+/*
+ * Create and destroy simulated RAM.  Kernel-doc for the out-of-line functions
+ * of this header is in phys-mem.c.
  */
 struct sio_phys_mem *sio_phys_mem_create(u64 base, u64 size);
 
-/**
- * sio_phys_mem_destroy() - release simulated RAM
- * @mem: memory from sio_phys_mem_create(), or NULL/ERR_PTR (ignored)
- *
- * WARNs if frames are still allocated (a leak of page tables or buffers).
- * Context: no other user of @mem may be running.
- */
 void sio_phys_mem_destroy(struct sio_phys_mem *mem);
 
-/**
- * sio_phys_alloc_pages() - allocate 2^@order zeroed, naturally aligned frames
- * @mem: the memory
- * @order: log2 of the number of frames (0..mem->max_order)
- * @gfp: GFP_* flags; the allocation takes part in fail-nth injection
- * @pa: where the physical address of the first frame is stored
- *
- * Context: any thread; takes @mem->lock.
- * Return: 0, -EINVAL for a bad order, -ENOMEM when out of frames or when
- * fail-nth injection fires.
- */
+/* 2^@order zeroed, naturally aligned frames at *@pa: 0, -EINVAL or -ENOMEM. */
 int sio_phys_alloc_pages(struct sio_phys_mem *mem, unsigned int order,
 			 gfp_t gfp, u64 *pa);
 
-/**
- * sio_phys_free_pages() - free a block from sio_phys_alloc_pages()
- * @mem: the memory
- * @pa: its physical address
- * @order: the order it was allocated with
- *
- * WARNs (and does nothing) on a double free, a wrong order or a PA that is
- * not the head of an allocated block.
- * Context: any thread; takes @mem->lock.
- */
+/* Free a block from sio_phys_alloc_pages(); WARNs on a bad PA or order. */
 void sio_phys_free_pages(struct sio_phys_mem *mem, u64 pa, unsigned int order);
 
 /**
@@ -187,10 +155,7 @@ static inline u64 sio_virt_to_phys(const struct sio_phys_mem *mem,
  * turn a bad address into a fault event instead, uses sio_phys_try_read64().
  */
 
-/*
- * __sio_phys_bad_access() - WARN about a misaligned or out-of-RAM access
- * by the plain accessors.  Context: any.
- */
+/* WARN about a misaligned or out-of-RAM access by the plain accessors. */
 void __sio_phys_bad_access(const struct sio_phys_mem *mem, u64 pa);
 
 static inline u64 *__sio_phys_word(const struct sio_phys_mem *mem, u64 pa)
@@ -289,28 +254,10 @@ static inline int sio_phys_try_read64(const struct sio_phys_mem *mem, u64 pa,
 	return 0;
 }
 
-/**
- * sio_phys_copy_to() - device DMA write: copy bytes into RAM
- * @mem: the memory
- * @pa: destination physical address
- * @src: source bytes (host memory)
- * @len: bytes
- *
- * Context: any.  Return: 0, or -EFAULT if [@pa, @pa + @len) is not in RAM
- * (nothing is copied then).
- */
+/* Device DMA into / out of RAM: 0, or -EFAULT if the range is not in RAM. */
 int sio_phys_copy_to(struct sio_phys_mem *mem, u64 pa, const void *src,
 		     size_t len);
 
-/**
- * sio_phys_copy_from() - device DMA read: copy bytes out of RAM
- * @mem: the memory
- * @pa: source physical address
- * @dst: destination (host memory)
- * @len: bytes
- *
- * Context: any.  Return: 0, or -EFAULT if [@pa, @pa + @len) is not in RAM.
- */
 int sio_phys_copy_from(struct sio_phys_mem *mem, u64 pa, void *dst, size_t len);
 
 #endif /* SIO_MEM_PHYS_MEM_H */

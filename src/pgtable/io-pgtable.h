@@ -215,35 +215,17 @@ struct io_pgtable_init_fns {
 	void (*free)(struct io_pgtable *iop);
 };
 
-/**
- * alloc_io_pgtable_ops() - allocate a page table of format @fmt
- * @fmt: the format
- * @cfg: inputs (see struct io_pgtable_cfg); outputs are written back here
- * @cookie: passed to the flush ops
- *
- * Context: may sleep (allocates with GFP_KERNEL).
- * Return: the ops, or NULL (as in the kernel) if @fmt or @cfg is
- * unsupported or memory ran out.
+/*
+ * Allocate a table of format @fmt (NULL on failure, as in the kernel) and
+ * free it.  Kernel-doc in io-pgtable.c.
  */
 struct io_pgtable_ops *alloc_io_pgtable_ops(enum io_pgtable_fmt fmt,
 					    struct io_pgtable_cfg *cfg,
 					    void *cookie);
 
-/**
- * free_io_pgtable_ops() - flush the TLB (tlb_flush_all) and free the table
- * @ops: from alloc_io_pgtable_ops(), or NULL
- *
- * Context: no other user of @ops may be running.
- */
 void free_io_pgtable_ops(struct io_pgtable_ops *ops);
 
-/**
- * io_pgtable_table_bytes() - physical memory held by a table's pages
- * @ops: the table
- *
- * Context: any; a racy snapshot while maps/unmaps run.
- * Return: bytes of table memory (whole frames) in use.
- */
+/* Bytes of table memory (whole frames) in use; a racy snapshot. */
 size_t io_pgtable_table_bytes(struct io_pgtable_ops *ops);
 
 /* Name of a format ("arm-64-lpae-s1"), for logs.  Return: name or "?". */

@@ -22,8 +22,10 @@ enum smmu_ste_kind {
 /**
  * smmu_domain_is_paging() - whether @d is an SMMU paging domain
  * @d: any SMMU domain pointer, or NULL
- * Context: any.  Return: true for a paging domain, false for the static
- * identity/blocked domains and NULL.
+ *
+ * Context: any.
+ * Return: true for a paging domain, false for the static identity/blocked
+ * domains and NULL.
  */
 bool smmu_domain_is_paging(const struct iommu_domain *d)
 {
@@ -540,7 +542,8 @@ static void smmu_clear_cd(struct smmu_master *master, u32 ssid)
  * Done at probe (stage-1 hardware) so that attach never needs memory: the
  * core requires the first attach of a group to succeed.
  *
- * Context: may sleep.  Return: 0 or -ENOMEM.
+ * Context: may sleep; takes only the frame allocator's lock.
+ * Return: 0, or -ENOMEM (fail-nth injection included).
  */
 int smmu_master_get_cd_table(struct smmu_master *master)
 {

@@ -371,6 +371,19 @@ void smmu_evtq_free(struct smmu_device *smmu)
 	smmu->evtq.pa = 0;
 }
 
+/**
+ * smmu_iommu_flush_events() - wait until the event thread consumed every
+ * event record the hardware queued before this call
+ * @iommu: an SMMU instance (anything else returns at once)
+ *
+ * On return each such record has been processed, and any fault it reports
+ * handed to report_iommu_fault().  Returns at once while the event thread
+ * is stopping or absent.
+ *
+ * Context: sleeps; takes the instance's evtq_sync (a leaf) and then waits
+ * for the event thread, so the caller must not hold fault_lock or anything
+ * a fault handler takes.  Not from a fault handler.
+ */
 void smmu_iommu_flush_events(struct iommu_device *iommu)
 {
 	struct smmu_evtq_waiter w;

@@ -483,16 +483,38 @@ void smmu_iommu_destroy(struct iommu_device *iommu)
 	smmu_free(smmu);
 }
 
+/**
+ * smmu_iommu_is() - is @iommu an instance of this driver?
+ * @iommu: any IOMMU instance, or NULL/ERR_PTR
+ *
+ * Context: any.
+ * Return: true if @iommu is an SMMU driver instance.
+ */
 bool smmu_iommu_is(const struct iommu_device *iommu)
 {
 	return !IS_ERR_OR_NULL(iommu) && iommu->ops == &smmu_ops;
 }
 
+/**
+ * smmu_iommu_hw() - the hardware model of an instance (to translate device
+ * transactions, read registers and memory, read statistics)
+ * @iommu: an SMMU instance
+ *
+ * Context: any; the model lives as long as the instance.
+ * Return: the model, or NULL if @iommu is not an SMMU.
+ */
 struct sio_hw_smmu *smmu_iommu_hw(struct iommu_device *iommu)
 {
 	return smmu_iommu_is(iommu) ? to_smmu_device(iommu)->hw : NULL;
 }
 
+/**
+ * smmu_iommu_get_stats() - snapshot the driver-side counters
+ * @iommu: an SMMU instance
+ * @st: filled in (all zero if @iommu is not an SMMU)
+ *
+ * Context: any thread; lock-free, each counter exact when read.
+ */
 void smmu_iommu_get_stats(struct iommu_device *iommu,
 			  struct smmu_iommu_stats *st)
 {
@@ -515,6 +537,22 @@ void smmu_iommu_get_stats(struct iommu_device *iommu,
 					      __ATOMIC_RELAXED);
 }
 
+/**
+ * smmu_iommu_submit_cmd() - submit one raw command, then a CMD_SYNC, through
+ * the driver's command queue (diagnostics and fault injection)
+ * @iommu: an SMMU instance
+ * @cmd0: command word 0 (opcode in bits 7:0)
+ * @cmd1: command word 1
+ *
+ * An illegal command is reported by the hardware (CERROR_ILL); the driver
+ * WARNs, skips it by rewriting its slot with a CMD_SYNC, acknowledges the
+ * error and resumes the queue.
+ *
+ * Context: may sleep; takes the instance's cmdq_lock (innermost of the
+ * driver's locks), and the model consumes the command in this thread.
+ * Return: 0; -EIO if the hardware refused a command (and it was skipped);
+ * -EINVAL if @iommu is not an SMMU.
+ */
 int smmu_iommu_submit_cmd(struct iommu_device *iommu, u64 cmd0, u64 cmd1)
 {
 	u64 cmd[1][2] = { { cmd0, cmd1 } };
@@ -525,6 +563,19 @@ int smmu_iommu_submit_cmd(struct iommu_device *iommu, u64 cmd0, u64 cmd1)
 			       (const u64 (*)[2])cmd, 1, true);
 }
 
+/**
+ * smmu_dev_attached_domain() - the domain the stream table entries of @dev's
+ * RID were last programmed for (static identity/blocked or a paging domain)
+ * @dev: any device
+ *
+ * For tests and diagnostics: no reference is taken, so the answer may be
+ * stale as soon as the lock is dropped.
+ *
+ * Context: any thread not holding the driver's locks; takes
+ * smmu_instances_lock, then the instance's streams_lock (leaves, one after
+ * the other).
+ * Return: the domain, or NULL (not an SMMU master, or never attached).
+ */
 struct iommu_domain *smmu_dev_attached_domain(struct sio_device *dev)
 {
 	struct iommu_domain *d = NULL;

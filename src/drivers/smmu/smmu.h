@@ -29,7 +29,11 @@ struct smmu_iommu_config {
 	bool check_iotlb;
 };
 
-/* Bind the driver to the machine's SMMU @name; unbind (smmu-main.c). */
+/*
+ * Bind the driver to the machine's SMMU @name; unbind.  Kernel-doc for the
+ * functions of this header, with their lock rules, in smmu-main.c and
+ * smmu-evtq.c.
+ */
 struct iommu_device *smmu_iommu_create(struct sio_machine *m, const char *name,
 				       const struct smmu_iommu_config *cfg);
 
@@ -38,12 +42,7 @@ void smmu_iommu_destroy(struct iommu_device *iommu);
 /* Return: true if @iommu is an SMMU driver instance.  Context: any. */
 bool smmu_iommu_is(const struct iommu_device *iommu);
 
-/**
- * smmu_iommu_hw() - the hardware model of an instance (to translate device
- * transactions, read registers and memory, read statistics)
- * @iommu: an SMMU instance
- * Context: any.  Return: the model, or NULL if @iommu is not an SMMU.
- */
+/* The hardware model of an instance, or NULL if @iommu is not an SMMU. */
 struct sio_hw_smmu *smmu_iommu_hw(struct iommu_device *iommu);
 
 /**
@@ -70,39 +69,16 @@ struct smmu_iommu_stats {
 void smmu_iommu_get_stats(struct iommu_device *iommu,
 			  struct smmu_iommu_stats *st);
 
-/**
- * smmu_iommu_submit_cmd() - submit one raw command, then a CMD_SYNC, through
- * the driver's command queue (diagnostics and fault injection)
- * @iommu: an SMMU instance
- * @cmd0: command word 0 (opcode in bits 7:0)
- * @cmd1: command word 1
- *
- * An illegal command is reported by the hardware (CERROR_ILL); the driver
- * WARNs, skips it by rewriting its slot with a CMD_SYNC, acknowledges the
- * error and resumes the queue.
- *
- * Context: may sleep; takes the command queue lock.
- * Return: 0; -EIO if the hardware refused a command (and it was skipped);
- * -EINVAL if @iommu is not an SMMU.
+/*
+ * Submit one raw command, then a CMD_SYNC (diagnostics and fault injection):
+ * 0, -EIO (refused and skipped) or -EINVAL.
  */
 int smmu_iommu_submit_cmd(struct iommu_device *iommu, u64 cmd0, u64 cmd1);
 
-/**
- * smmu_iommu_flush_events() - wait until the event thread consumed every
- * event record the hardware queued before this call
- * @iommu: an SMMU instance
- * Context: may sleep; not from a fault handler.
- */
+/* Wait until the event thread consumed the records queued so far. */
 void smmu_iommu_flush_events(struct iommu_device *iommu);
 
-/**
- * smmu_dev_attached_domain() - the domain the stream table entries of @dev's
- * RID were last programmed for (static identity/blocked or a paging domain)
- * @dev: any device
- * Context: any thread (takes the instance's streams lock).
- * Return: the domain, or NULL (not an SMMU master, or never attached).
- */
+/* The domain @dev's RID STEs were last programmed for, or NULL. */
 struct iommu_domain *smmu_dev_attached_domain(struct sio_device *dev);
-
 
 #endif /* SIO_DRIVERS_SMMU_SMMU_H */
