@@ -8,8 +8,9 @@
  *
  * tools/softiommu is compiled with include/ and include-internal/ only on
  * its include path, so it can reach nothing else.  Implemented by
- * src/internal.c, which also includes the headers of the definitions, so a
- * prototype here that drifts from its definition fails the build.
+ * src/machine/sio-internal.c and the scenario files (scn-parse.c,
+ * scn-run.c); sio-internal.c includes this header next to machine/scn.h,
+ * so a prototype here that drifts from its definition fails the build.
  */
 #ifndef SOFTIOMMU_INTERNAL_H
 #define SOFTIOMMU_INTERNAL_H

@@ -55,6 +55,15 @@ static int text_putc(struct scn_line *ln, char c)
 	return 0;
 }
 
+/**
+ * scn_line_release() - free a line's buffers and zero it
+ * @ln: the line scn_lex_line() filled (or a zeroed one)
+ *
+ * @ln may be filled again by scn_lex_line() afterwards.
+ *
+ * Context: any; touches only @ln, which its one owner (a sio_scn_parse()
+ * call) keeps on its stack.
+ */
 void scn_line_release(struct scn_line *ln)
 {
 	kfree(ln->tbuf);

@@ -185,6 +185,19 @@ int scn_take_string(struct scn_parser *p, const char *what)
 	return scn_add_arg(p->cmd, s);
 }
 
+/**
+ * sio_scn_parse_u64() - parse a scenario number
+ * @s: the text: decimal, or hexadecimal with "0x" (a leading 0 alone reads
+ *     as octal, as strtoull() does), optionally followed by one of K/k, M,
+ *     G, T (times 2^10, 2^20, 2^30, 2^40); nothing may follow
+ * @out: the value; left alone on failure
+ *
+ * "4K", "0x1000", "2M", "1G".  No sign and no leading blank is accepted.
+ *
+ * Context: any; touches only @out (and the calling thread's errno).
+ * Return: 0, or -EINVAL if @s is NULL, empty, malformed, or the value does
+ * not fit in 64 bits.
+ */
 int sio_scn_parse_u64(const char *s, u64 *out)
 {
 	unsigned long long v, mul = 1;
@@ -590,6 +603,15 @@ static void cmd_free(struct sio_scn_cmd *cmd)
 	kfree(cmd);
 }
 
+/**
+ * sio_scn_script_free() - free a script and all its commands
+ * @s: a script from sio_scn_parse(), or NULL (nothing to do)
+ *
+ * A script is not referenced by the interpreter after sio_scn_ctx_run()
+ * returns, so it may be freed as soon as it has run.
+ *
+ * Context: any thread; not while sio_scn_ctx_run() is running @s.
+ */
 void sio_scn_script_free(struct sio_scn_script *s)
 {
 	unsigned int i;
@@ -615,6 +637,27 @@ static int script_append(struct sio_scn_script *s, struct sio_scn_cmd *cmd)
 	return 0;
 }
 
+/**
+ * sio_scn_parse() - parse a scenario buffer into a script
+ * @name: file name for messages (copied; NULL: "<scenario>")
+ * @buf: the text; need not be NUL-terminated; any bytes (NULL: empty)
+ * @len: its length
+ * @first_line: line number of @buf's first line (1 for a file; the shell
+ *              passes its running count; 0 counts as 1)
+ * @out: the script on success (free with sio_scn_script_free()); NULL on
+ *       failure
+ * @err: where and why, on failure
+ *
+ * Lexes @buf into logical lines and hands each to the row its first words
+ * name (scn-area.h), checking everything that needs no machine.  Pure: no
+ * global state and no machine, so it is safe from several threads at once
+ * and from a fuzzer.  Parsing stops at the first malformed line: no script
+ * is returned then.
+ *
+ * Context: any thread, no lock needed or taken; may sleep (allocates).
+ * Return: 0; -EINVAL, the text is malformed (@err says where and why);
+ * -ENOMEM (@err says "out of memory" at the line reached).
+ */
 int sio_scn_parse(const char *name, const char *buf, size_t len,
 		  unsigned int first_line, struct sio_scn_script **out,
 		  struct sio_scn_error *err)
@@ -679,6 +722,15 @@ free_script:
 	return ret;
 }
 
+/**
+ * sio_scn_format_error() - format a parse error for the user
+ * @name: the scenario's file name
+ * @err: the error sio_scn_parse() filled
+ * @buf: receives "NAME:LINE:COL: error: MSG", truncated to fit
+ * @len: size of @buf
+ *
+ * Context: any; touches only @buf.
+ */
 void sio_scn_format_error(const char *name, const struct sio_scn_error *err,
 			  char *buf, size_t len)
 {

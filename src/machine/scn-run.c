@@ -191,6 +191,24 @@ void scn_obj_del(struct scn_obj *o)
 
 /* ---- context ---- */
 
+/**
+ * sio_scn_ctx_create() - interpreter state for running scripts on @m
+ * @m: the machine the commands act on; it must outlive the context
+ *     (sio_scn_ctx_finish() still uses it)
+ * @name: scenario name (file) for messages and the summary (copied,
+ *        truncated to 255 bytes; NULL: "<scenario>")
+ * @opts: output options, copied (NULL: defaults; a NULL @opts->out: stdout)
+ *
+ * Starts a scenario: resets the kernel log, with the virtual clock if
+ * @opts asks for it or SIO_LOG_CLOCK=virtual is set, and the WARN counts,
+ * so that the transcript and the WARN accounting cover this scenario only.
+ *
+ * Context: any thread; may sleep (allocates).  Takes the log lock (a leaf).
+ * The log and the WARN counts are process-wide: one scenario at a time per
+ * process.  The context has no lock: one thread at a time uses it, from
+ * here to sio_scn_ctx_finish().
+ * Return: the context, or ERR_PTR(-ENOMEM).
+ */
 struct sio_scn_ctx *sio_scn_ctx_create(struct sio_machine *m, const char *name,
 				       const struct sio_scn_opts *opts)
 {
@@ -215,6 +233,16 @@ struct sio_scn_ctx *sio_scn_ctx_create(struct sio_machine *m, const char *name,
 	return ctx;
 }
 
+/**
+ * sio_scn_ctx_parse_error() - record a malformed line (shell mode)
+ * @ctx: the interpreter
+ * @msg: the formatted error ("NAME:LINE:COL: error: WHAT")
+ *
+ * Prints @msg (unless silent) and makes the scenario's status 2; the first
+ * such message becomes the result's parse_error.  Nothing is run.
+ *
+ * Context: the interpreter thread; takes no softiommu lock.
+ */
 void sio_scn_ctx_parse_error(struct sio_scn_ctx *ctx, const char *msg)
 {
 	ctx->malformed = true;
@@ -272,6 +300,27 @@ static void release_objects(struct sio_scn_ctx *ctx)
 		scn_obj_del(o);
 }
 
+/**
+ * sio_scn_ctx_finish() - end a scenario: account, summarise, release, free
+ * @ctx: the interpreter; freed on return
+ * @res: filled (its previous contents are overwritten, not released);
+ *       release with sio_scn_result_release()
+ *
+ * Commits an operation error no expect judged as a failure, settles
+ * deferred probe, fails the scenario on WARNs no "expect warn" accounts for
+ * (listing every WARN site), fills @res, prints the whole log (--dmesg)
+ * and the summary as the options ask, then undoes what the scenario left
+ * that the machine does not own (each area's ->release, the last area
+ * first: DMA mappings and buffers, group claims, named domains) and frees
+ * @ctx.  The failures move from @ctx to @res.  @res is filled before that
+ * release, so it does not count WARNs the release fires.  The machine
+ * stays; destroy it afterwards if it is no longer needed.
+ *
+ * Context: the interpreter thread, before @ctx's machine is destroyed;
+ * may sleep.  Holding no softiommu lock and not from a softiommu callback
+ * or work item: it waits for the machine's deferred-probe worker, and the
+ * release takes IOMMU group mutexes.
+ */
 void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res)
 {
 	unsigned long unexpected;
@@ -310,6 +359,17 @@ void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res)
 	kfree(ctx);
 }
 
+/**
+ * sio_scn_result_release() - free what a scenario result owns
+ * @res: a result filled by sio_machine_run_scenario(),
+ *       sio_machine_run_scenario_file() or sio_scn_ctx_finish()
+ *
+ * Frees the failures and leaves @res with none; the counts, status and
+ * parse error stay.  Calling it again, or on a zeroed result, does nothing.
+ *
+ * Context: any thread, also after the scenario's machine was destroyed;
+ * takes no softiommu lock.
+ */
 void sio_scn_result_release(struct sio_scn_result *res)
 {
 	unsigned int i;
@@ -496,6 +556,32 @@ int sio_scn_ctx_run(struct sio_scn_ctx *ctx, const struct sio_scn_script *s)
 	return 0;
 }
 
+/**
+ * sio_machine_run_scenario() - parse a scenario text and run it against @m
+ * @m: the machine (usually fresh from sio_machine_create())
+ * @name: file name used in messages (NULL: "<scenario>")
+ * @buf: the scenario text (need not be NUL-terminated)
+ * @len: its length
+ * @opts: output options (NULL: defaults)
+ * @res: filled (its previous contents are overwritten, not released);
+ *       release with sio_scn_result_release()
+ *
+ * The whole text is parsed first: a malformed text runs nothing, and its
+ * error is printed to @opts->out (stderr if none) unless silent.  Otherwise
+ * the log and the WARN counters are reset, every command runs in order
+ * and the scenario ends as sio_scn_ctx_finish() describes.  The public
+ * declaration (softiommu/machine.h) is what library users read.
+ *
+ * Context: any thread, which runs every command itself; may sleep.
+ * Holding no softiommu lock and not from a softiommu callback or work item
+ * (commands take device locks and group mutexes, and wait for the
+ * machine's deferred-probe worker).  The log and the WARN counters are
+ * process-wide: one scenario at a time per process.
+ * Return: @res->status, never a negative errno: 0 everything held; 1 a
+ * failed expect, a runtime error, an unexpected WARN, or no memory for the
+ * interpreter; 2 the text is malformed or there was no memory to parse it
+ * (@res->parse_error says which and where).
+ */
 int sio_machine_run_scenario(struct sio_machine *m, const char *name,
 			     const char *buf, size_t len,
 			     const struct sio_scn_opts *opts,
@@ -531,6 +617,23 @@ int sio_machine_run_scenario(struct sio_machine *m, const char *name,
 	return res->status;
 }
 
+/**
+ * sio_machine_run_scenario_file() - run the scenario in the file @path
+ * @m: the machine
+ * @path: the file; also the scenario's name in messages
+ * @opts: output options (NULL: defaults)
+ * @res: filled (its previous contents are overwritten, not released);
+ *       release with sio_scn_result_release()
+ *
+ * Reads the whole file into memory, then runs it as
+ * sio_machine_run_scenario() does.
+ *
+ * Context: as sio_machine_run_scenario().
+ * Return: as sio_machine_run_scenario() once the file is read; a negative
+ * errno if @path cannot be opened (@res->status 2, @res->parse_error
+ * "PATH: reason"); -ENOMEM if its text does not fit in memory
+ * (@res->status 2, @res->parse_error empty).
+ */
 int sio_machine_run_scenario_file(struct sio_machine *m, const char *path,
 				  const struct sio_scn_opts *opts,
 				  struct sio_scn_result *res)

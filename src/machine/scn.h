@@ -67,20 +67,13 @@ struct sio_scn_error {
 	char msg[400];		/* "expected X, got Y" */
 };
 
-/**
- * sio_scn_parse() - parse a scenario buffer
- * @name: file name for messages (copied)
- * @buf: the text; need not be NUL-terminated; any bytes
- * @len: its length
- * @out: the script on success (free with sio_scn_script_free())
- * @err: filled on -EINVAL
- * @first_line: line number of @buf's first line (1 for a file; the shell
- *              passes its running count)
- *
- * Pure: no global state, safe to call from several threads and from a fuzzer.
- * Context: may sleep (allocates).
- * Return: 0, -EINVAL (malformed: see @err), -ENOMEM.
+/*
+ * The parser (scn-parse.c) and the interpreter (scn-run.c); their kernel-doc
+ * is at the definitions.  A script is parsed with no machine, then run by a
+ * context bound to one machine and used by one thread.
  */
+
+/* Parse @buf into *@out.  Return: 0, -EINVAL (see @err), -ENOMEM. */
 int sio_scn_parse(const char *name, const char *buf, size_t len,
 		  unsigned int first_line, struct sio_scn_script **out,
 		  struct sio_scn_error *err);
@@ -94,22 +87,14 @@ int sio_scn_parse_u64(const char *s, u64 *out);
 
 struct sio_scn_ctx;
 
-/**
- * sio_scn_ctx_create() - interpreter state for running scripts on @m
- * @name: scenario name (file) for messages and the summary
- * Resets the log (virtual clock if SIO_LOG_CLOCK=virtual) and WARN counts.
- * Return: the context or ERR_PTR(-ENOMEM).
- */
+/* Start a scenario on @m.  Return: the context or ERR_PTR(-ENOMEM). */
 struct sio_scn_ctx *sio_scn_ctx_create(struct sio_machine *m, const char *name,
 				       const struct sio_scn_opts *opts);
 /* Run every command of @s.  Return: 0 (failures are recorded, not returned). */
 int sio_scn_ctx_run(struct sio_scn_ctx *ctx, const struct sio_scn_script *s);
 /* Record a malformed line (shell mode): status becomes 2. */
 void sio_scn_ctx_parse_error(struct sio_scn_ctx *ctx, const char *msg);
-/*
- * sio_scn_ctx_finish() - free named objects (domains, cookies), account
- * WARNs, print the summary and fill @res; frees @ctx.  The machine stays.
- */
+/* End the scenario: fill @res, release its objects, free @ctx. */
 void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res);
 
 /* Generated from the rows (scn-area.c): "help [WORD]" and the doc's tables. */

@@ -26,12 +26,14 @@ _Static_assert(SIO_GFP_ATOMIC == GFP_ATOMIC, "SIO_GFP_ATOMIC drifted");
  * @buf: the text (need not be NUL-terminated)
  * @len: its length
  * @first_line: line number of @buf's first line
- * @out: the script on success
+ * @out: the script on success (sio_scn_script_free() it); NULL on failure
  * @msg: "NAME:LINE:COL: error: WHAT" on -EINVAL ("" otherwise)
  * @msglen: size of @msg
  *
- * Context: may sleep (allocates).
- * Return: 0, -EINVAL (malformed), -ENOMEM.
+ * sio_scn_parse() for a caller that sees struct sio_scn_error only as text.
+ *
+ * Context: any thread, no lock; may sleep (allocates).
+ * Return: 0, -EINVAL (malformed: see @msg), -ENOMEM.
  */
 int sio_scn_parse_text(const char *name, const char *buf, size_t len,
 		       unsigned int first_line, struct sio_scn_script **out,
@@ -52,7 +54,8 @@ int sio_scn_parse_text(const char *name, const char *buf, size_t len,
  * sio_scn_script_ncmds() - number of commands of a parsed scenario
  * @s: the script
  *
- * Context: any.  Return: the count.
+ * Context: any; reads only @s.
+ * Return: the count (0 for a text of blank lines and comments).
  */
 unsigned int sio_scn_script_ncmds(const struct sio_scn_script *s)
 {
