@@ -7,6 +7,8 @@
  */
 #include "user/vfio.h"
 #include <softiommu/iommu.h>
+#include <softiommu/iommu-driver.h>
+#include "mem/phys-mem.h"
 
 /*
  * Per bound device; dev->driver_data.  Every field is protected by the
@@ -252,33 +254,81 @@ int sio_vfio_detach(struct sio_device *dev)
 	return ret;
 }
 
+/*
+ * What VFIO type1 and iommufd check before they touch the IOMMU: a
+ * non-empty range that does not wrap, aligned to the domain's smallest page,
+ * inside the domain's aperture (the kernel's io-pgtable and drivers WARN
+ * beyond it: a user must get -EINVAL, never a kernel WARN).
+ */
+static int vfio_iova_range_ok(const struct iommu_domain *domain,
+			      unsigned long iova, size_t size)
+{
+	const struct iommu_domain_geometry *geo = &domain->geometry;
+	unsigned long min_pgsize;
+	u64 last;
+
+	if (!size || !domain->pgsize_bitmap)
+		return -EINVAL;
+	last = (u64)iova + size - 1;
+	if (last < iova)
+		return -EINVAL;
+	min_pgsize = 1UL << __ffs(domain->pgsize_bitmap);
+	if ((iova | size) & (min_pgsize - 1))
+		return -EINVAL;
+	if (iova < geo->aperture_start || last > geo->aperture_end)
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * sio_vfio_map() - map [@iova, +@size) to @paddr in @dev's user domain
  * @dev: an open device with a user domain
  * @iova: I/O virtual address
  * @paddr: physical address
  * @size: bytes
- * @prot: IOMMU_READ/IOMMU_WRITE/...
+ * @prot: IOMMU_READ and/or IOMMU_WRITE, maybe more IOMMU_* bits
+ *
+ * The range is checked first, as VFIO and iommufd do, so a user never
+ * reaches a driver or page-table WARN.
  *
  * Context: may sleep; takes the device lock, then the driver's map locks.
  * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open);
- * -ENOENT (no user domain); iommu_map()'s error.
+ * -ENOENT (no user domain); -EINVAL (no READ/WRITE in @prot, empty,
+ * wrapping or misaligned range, or outside the domain's aperture);
+ * -EFAULT (@paddr range not in the machine's RAM, when it has RAM: nothing
+ * a user could have pinned); iommu_map()'s error.
  */
 int sio_vfio_map(struct sio_device *dev, unsigned long iova, u64 paddr,
 		 size_t size, int prot)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
+	struct sio_phys_mem *mem;
 	int ret;
 
 	if (IS_ERR(vdev))
 		return (int)PTR_ERR(vdev);
+	ret = -EBADF;
 	if (!vdev->open)
-		ret = -EBADF;
-	else if (!vdev->domain)
-		ret = -ENOENT;
-	else
-		ret = iommu_map(vdev->domain, iova, paddr, size, prot,
-				GFP_KERNEL);
+		goto unlock;
+	ret = -ENOENT;
+	if (!vdev->domain)
+		goto unlock;
+	ret = -EINVAL;
+	if (!(prot & (IOMMU_READ | IOMMU_WRITE)) || paddr + size - 1 < paddr)
+		goto unlock;
+	ret = vfio_iova_range_ok(vdev->domain, iova, size);
+	if (ret)
+		goto unlock;
+	/*
+	 * VFIO maps what it pinned: memory outside RAM cannot be pinned.  A
+	 * machine without RAM (mock-only) has nothing to check against.
+	 */
+	mem = READ_ONCE(dev->machine->mem);
+	ret = -EFAULT;
+	if (mem && !sio_phys_range_valid(mem, paddr, size))
+		goto unlock;
+	ret = iommu_map(vdev->domain, iova, paddr, size, prot, GFP_KERNEL);
+unlock:
 	sio_device_unlock(dev);
 	return ret;
 }
@@ -291,7 +341,8 @@ int sio_vfio_map(struct sio_device *dev, unsigned long iova, u64 paddr,
  *
  * Context: may sleep; takes the device lock, then the driver's unmap locks.
  * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open);
- * -ENOENT (no user domain, or nothing mapped there).
+ * -ENOENT (no user domain, or nothing mapped there); -EINVAL (empty,
+ * wrapping or misaligned range, or outside the domain's aperture).
  */
 int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size)
 {
@@ -300,12 +351,17 @@ int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size)
 
 	if (IS_ERR(vdev))
 		return (int)PTR_ERR(vdev);
+	ret = -EBADF;
 	if (!vdev->open)
-		ret = -EBADF;
-	else if (!vdev->domain)
-		ret = -ENOENT;
-	else
-		ret = iommu_unmap(vdev->domain, iova, size) ? 0 : -ENOENT;
+		goto unlock;
+	ret = -ENOENT;
+	if (!vdev->domain)
+		goto unlock;
+	ret = vfio_iova_range_ok(vdev->domain, iova, size);
+	if (ret)
+		goto unlock;
+	ret = iommu_unmap(vdev->domain, iova, size) ? 0 : -ENOENT;
+unlock:
 	sio_device_unlock(dev);
 	return ret;
 }

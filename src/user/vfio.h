@@ -26,7 +26,10 @@ void sio_stub_remove(struct sio_device *dev);
  * device lock (it nests outside the IOMMU group mutex).
  * Return: 0 or -errno: -ENODEV not bound to a vfio driver, -EBUSY already
  * open / domain already attached, -EBADF not open, -ENOENT no user domain,
- * or what the IOMMU core returned (-EPERM, -EBUSY, -EINVAL, -ENOMEM).
+ * -EINVAL (map/unmap) a range outside the user domain's aperture, empty,
+ * wrapping or misaligned (checked before the IOMMU is touched, as VFIO
+ * does), -EFAULT (map) a physical range outside the machine's RAM, or what
+ * the IOMMU core returned (-EPERM, -EBUSY, -EINVAL, -ENOMEM).
  */
 int sio_vfio_open(struct sio_device *dev, void *cookie);
 int sio_vfio_close(struct sio_device *dev);

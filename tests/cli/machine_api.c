@@ -254,4 +254,64 @@ TEST(public_api_builds_an_smmu_machine_and_does_dma)
 	EXPECT_EQ(live, sio_alloc_live());
 }
 
+/*
+ * Issue 8 defect 5: a user's map/unmap outside the user domain's aperture
+ * (or wrapping, misaligned, empty; or of memory outside RAM) fails with an
+ * errno before the IOMMU is touched, as VFIO's, on both drivers: no WARN.
+ */
+static const char vfio_range_text[] =
+	"modprobe vfio-pci\n"
+	"echo vfio-pci > /sys/bus/pci/devices/0000:00:02.0/driver_override\n"
+	"echo 0000:00:02.0 > /sys/bus/pci/drivers/vfio-pci/bind\n"
+	"vfio open 0000:00:02.0\n"
+	"vfio attach 0000:00:02.0\n"
+	"expect ok\n"
+	"memory alloc as r 4K\n"
+	"vfio map 0000:00:02.0 0xfffffffffffff000 $r 4K\n"
+	"expect EINVAL\n"
+	"vfio map 0000:00:02.0 0x1000000000000 $r 4K\n"
+	"expect EINVAL\n"
+	"vfio map 0000:00:02.0 0xffffffffffff000 $r 8K\n"
+	"expect EINVAL\n"
+	"vfio map 0000:00:02.0 0x1800 $r 4K\n"
+	"expect EINVAL\n"
+	"vfio unmap 0000:00:02.0 0x1000000000000 4K\n"
+	"expect EINVAL\n"
+	"vfio unmap 0000:00:02.0 0xfffffffffffff000 8K\n"
+	"expect EINVAL\n"
+	"vfio map 0000:00:02.0 0x1000 $r 4K\n"
+	"expect ok\n"
+	"vfio unmap 0000:00:02.0 0x1000 4K\n"
+	"expect ok\n"
+	"expect no-warn\n";
+
+TEST(vfio_map_outside_aperture_is_einval)
+{
+	static const char *const iommus[] = { "iommu smmu smmu0\n",
+					      "iommu mock smmu0\n" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(iommus); i++) {
+		struct sio_scn_result res;
+		struct sio_machine *m = sio_machine_create("t");
+		char text[2048];
+
+		ASSERT_FALSE(IS_ERR(m));
+		snprintf(text, sizeof(text),
+			 "bus pci\nmemory 64M\n%s"
+			 "device pci 0000:00:02.0 iommu=smmu0 sid=0x10\n%s%s",
+			 iommus[i], vfio_range_text,
+			 /* a physical range no user could have pinned */
+			 "vfio map 0000:00:02.0 0x2000 0x1000000000000000 4K\n"
+			 "expect EFAULT\n"
+			 "vfio map 0000:00:02.0 0x2000 0x1000 4K\n"
+			 "expect EFAULT\n");
+		EXPECT_EQ(0, run(m, text, &res));
+		EXPECT_EQ(12, res.expects_passed);
+		EXPECT_EQ(0UL, res.warns);
+		sio_scn_result_release(&res);
+		sio_machine_destroy(m);
+	}
+}
+
 TEST_HARNESS_MAIN
