@@ -60,6 +60,8 @@ struct machine_driver {
 struct machine_state {
 	struct mutex lock;
 	struct sio_bus *buses[2];		/* pci, platform */
+	/* VFIO-like layer's hooks on them (sio_vfio_bus_notifier()). */
+	struct sio_notifier_block vfio_nb[2];
 	struct list_head iommus;
 	struct list_head devices;		/* in add order */
 	struct list_head drivers;		/* in registration order */

@@ -254,12 +254,21 @@ int sio_machine_add_bus(struct sio_machine *m, const char *kind)
 	if (IS_ERR_OR_NULL(bus))
 		return bus ? (int)PTR_ERR(bus) : -ENOMEM;
 	ret = iommu_bus_init(bus);
-	if (ret) {
-		sio_bus_unregister(bus);
-		return ret;
-	}
+	if (ret)
+		goto unregister;
+	st->vfio_nb[i].notifier_call = sio_vfio_bus_notifier;
+	st->vfio_nb[i].priority = SIO_VFIO_NOTIFIER_PRIORITY;
+	ret = sio_bus_register_notifier(bus, &st->vfio_nb[i]);
+	if (ret)
+		goto iommu_exit;
 	st->buses[i] = bus;
 	return 0;
+
+iommu_exit:
+	iommu_bus_exit(bus);
+unregister:
+	sio_bus_unregister(bus);
+	return ret;
 }
 
 int sio_machine_add_iommu(struct sio_machine *m,
@@ -649,6 +658,8 @@ void sio_machine_destroy(struct sio_machine *m)
 		list_del(&md->node);
 		sio_device_unregister(&md->dev);
 	}
+	/* Group opens hold groups (revoked with their last device). */
+	sio_vfio_machine_exit(m);
 	while (!list_empty(&st->iommus)) {
 		mi = list_last_entry(&st->iommus, struct machine_iommu, node);
 		list_del(&mi->node);
@@ -659,9 +670,12 @@ void sio_machine_destroy(struct sio_machine *m)
 		sio_sysfs_remove(st->debugfs_iommu);
 	/* The core unhooks its bus notifiers: before the buses go. */
 	iommu_subsys_exit(m);
-	for (i = ARRAY_SIZE(st->buses) - 1; i >= 0; i--)
-		if (st->buses[i])
-			sio_bus_unregister(st->buses[i]);
+	for (i = ARRAY_SIZE(st->buses) - 1; i >= 0; i--) {
+		if (!st->buses[i])
+			continue;
+		sio_bus_unregister_notifier(st->buses[i], &st->vfio_nb[i]);
+		sio_bus_unregister(st->buses[i]);
+	}
 	m->user_state = NULL;
 	/* Last: every IOMMU table and device buffer lived in it. */
 	if (m->mem) {

@@ -42,8 +42,19 @@ int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size);
 /* The user domain of an open device, or NULL. */
 struct iommu_domain *sio_vfio_user_domain(struct sio_device *dev);
 
-/* Group-level ownership (legacy VFIO group path). */
+/*
+ * Group-level ownership (legacy VFIO group path).  The claim is revoked when
+ * the group's last device is removed (sio_vfio_bus_notifier(), which the
+ * machine registers on every bus); a later close only forgets it.
+ */
 int sio_vfio_group_open(struct iommu_group *group, void *cookie);
 void sio_vfio_group_close(struct iommu_group *group);
+
+/* Runs before the IOMMU core's notifier (priority 0), which releases devices. */
+#define SIO_VFIO_NOTIFIER_PRIORITY	10
+int sio_vfio_bus_notifier(struct sio_notifier_block *nb, unsigned long action,
+			  void *data);
+/* Drop what is left of @m's group opens; before its IOMMU core goes. */
+void sio_vfio_machine_exit(struct sio_machine *m);
 
 #endif /* SIO_USER_VFIO_H */
