@@ -168,11 +168,11 @@ static void iommu_deinit_device(struct sio_device *dev)
 	/* The last device out frees the domains the core owns. */
 	if (list_empty(&group->devices)) {
 		if (group->default_domain) {
-			iommu_domain_free(group->default_domain);
+			__iommu_domain_free(group->default_domain);
 			smp_store_release(&group->default_domain, NULL);
 		}
 		if (group->blocking_domain) {
-			iommu_domain_free(group->blocking_domain);
+			__iommu_domain_free(group->blocking_domain);
 			group->blocking_domain = NULL;
 		}
 		group->domain = NULL;

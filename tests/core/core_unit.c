@@ -225,6 +225,53 @@ TEST_F(iommu_core, attach_group_with_dma_api_driver_bound)
 	EXPECT_EQ(0, NEW_WARNS());
 }
 
+/*
+ * Issue 8 defect 2 (library side): freeing a domain that is still attached
+ * (to a device, a group, or a group's own default domain) WARNs and frees
+ * nothing, so nobody is left using freed memory and the caller can detach
+ * and free it again.  A divergence: the kernel frees it anyway.
+ */
+TEST_F(iommu_core, free_of_attached_domain_is_refused)
+{
+	struct fx *fx = &self->fx;
+	struct iommu_domain *p, *q, *def;
+	struct sio_device *d;
+
+	test_add_dev(d, fx, "0000:00:01.0", "iommu0", NULL);
+	def = fx_default_domain(d);
+	test_alloc_paging(p, d);
+	test_attach_dev(p, d);
+	test_map(p, 0x10000, 0x80000, 0x1000);
+	iommu_domain_free(p);
+	EXPECT_EQ(1, NEW_WARNS());
+	EXPECT_EQ(p, fx_group_domain(d));
+	EXPECT_EQ(0x80000ULL, iommu_iova_to_phys(p, 0x10000));
+	ASSERT_INVARIANTS(fx);
+
+	/* The group's default domain is the core's. */
+	iommu_domain_free(def);
+	EXPECT_EQ(2, NEW_WARNS());
+	EXPECT_EQ(def, fx_default_domain(d));
+
+	iommu_detach_device(p, d);
+	EXPECT_EQ(def, fx_group_domain(d));
+	iommu_domain_free(p);
+	EXPECT_EQ(2, NEW_WARNS());
+
+	/* Attached to a claimed group. */
+	test_alloc_paging(q, d);
+	test_claim_group(grp(d), OWNER_A);
+	test_attach_group(q, grp(d));
+	iommu_domain_free(q);
+	EXPECT_EQ(3, NEW_WARNS());
+	EXPECT_EQ(q, fx_group_domain(d));
+	iommu_detach_group(q, grp(d));
+	iommu_group_release_dma_owner(grp(d));
+	iommu_domain_free(q);
+	ASSERT_INVARIANTS(fx);
+	test_expect_warns(3);
+}
+
 /* Unregistering an IOMMU under bound drivers keeps the survivors exact. */
 TEST_F(iommu_core, unregister_under_bound_drivers)
 {
