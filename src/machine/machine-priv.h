@@ -9,7 +9,6 @@
 #include <softiommu/iommu-driver.h>
 #include "dev/device.h"
 #include "endpoints/endpoints.h"
-#include <softiommu/machine.h>
 
 struct machine_iommu_kind;
 struct sio_nic_dma;

@@ -191,7 +191,7 @@ struct sio_machine *sio_machine_create(const char *name)
 {
 	struct machine_state *st;
 	struct sio_machine *m;
-	int ret;
+	int ret = -ENOMEM;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
@@ -220,6 +220,28 @@ free_state:
 	return ERR_PTR(ret);
 }
 
+/*
+ * A machine pointer from the user: neither NULL nor an error pointer (what
+ * sio_machine_create() may have returned).
+ */
+static bool machine_ok(struct sio_machine *m)
+{
+	return !IS_ERR_OR_NULL(m) && m->user_state;
+}
+
+/*
+ * A fixed-size string field of a declaration: NUL-terminated inside the
+ * field, and not empty when @need.
+ */
+static bool decl_str_ok(const char *s, size_t size, bool need)
+{
+	size_t n = strnlen(s, size);
+
+	return n < size && (n || !need);
+}
+
+#define DECL_STR_OK(field, need) decl_str_ok(field, sizeof(field), need)
+
 static int bus_index(const char *kind)
 {
 	if (!strcmp(kind, "pci"))
@@ -236,18 +258,23 @@ struct sio_bus *sio_machine_bus(struct sio_machine *m, const char *kind)
 	return i < 0 ? NULL : machine_state(m)->buses[i];
 }
 
+/**
+ * sio_machine_add_bus() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -EEXIST, -ENOMEM.
+ */
 int sio_machine_add_bus(struct sio_machine *m, const char *kind)
 {
 	static const struct sio_bus_type *const types[] = {
 		&sio_pci_bus_type, &sio_platform_bus_type,
 	};
-	struct machine_state *st = machine_state(m);
+	struct machine_state *st;
 	struct sio_bus *bus;
 	int i = kind ? bus_index(kind) : -1;
 	int ret;
 
-	if (i < 0)
+	if (!machine_ok(m) || i < 0)
 		return -EINVAL;
+	st = machine_state(m);
 	if (st->buses[i])
 		return -EEXIST;
 	bus = sio_bus_register(m, types[i]);
@@ -271,36 +298,59 @@ unregister:
 	return ret;
 }
 
+/**
+ * sio_machine_add_iommu() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: as sio_machine_add_iommu_opts().
+ */
 int sio_machine_add_iommu(struct sio_machine *m,
 			  const struct sio_iommu_decl *decl)
 {
 	return sio_machine_add_iommu_opts(m, decl, NULL);
 }
 
+/**
+ * sio_machine_get_device() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: a referenced device, or NULL.
+ */
 struct sio_device *sio_machine_get_device(struct sio_machine *m,
 					  const char *name)
 {
-	if (!m || !name)
+	if (!machine_ok(m) || !name)
 		return NULL;
 	return sio_machine_find_device(m, name);
 }
 
+/**
+ * sio_machine_put_device() - see include/softiommu/machine.h
+ * Context: may sleep (the last reference frees the device).
+ */
 void sio_machine_put_device(struct sio_device *dev)
 {
-	if (dev)
+	if (!IS_ERR_OR_NULL(dev))
 		sio_put_device(dev);
 }
 
+/**
+ * sio_machine_add_smmu() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: as sio_machine_add_iommu_opts().
+ */
 int sio_machine_add_smmu(struct sio_machine *m, const char *name,
 			 const struct sio_smmu_decl *hw)
 {
 	struct sio_iommu_decl decl = { .kind = "smmu" };
 
-	if (!m || !name || !name[0] || strlen(name) >= sizeof(decl.name))
+	if (!machine_ok(m) || !name || !name[0] ||
+	    strnlen(name, sizeof(decl.name)) >= sizeof(decl.name))
 		return -EINVAL;
 	memcpy(decl.name, name, strlen(name) + 1);
 	return sio_machine_add_iommu_opts(m, &decl, hw);
 }
+
+/* struct sio_iommu_decl.flags every kind understands. */
+#define IOMMU_DECL_FLAGS                                                      \
+	(SIO_IOMMU_DECL_NO_IDENTITY | SIO_IOMMU_DECL_NO_BLOCKED |             \
+	 SIO_IOMMU_DECL_SINGLE_GROUP | SIO_IOMMU_DECL_DEFERRED_ATTACH |        \
+	 SIO_IOMMU_DECL_LEGACY_DEFAULT)
 
 int sio_machine_add_iommu_opts(struct sio_machine *m,
 			       const struct sio_iommu_decl *decl,
@@ -311,11 +361,15 @@ int sio_machine_add_iommu_opts(struct sio_machine *m,
 	struct machine_iommu *mi, *pos;
 	struct iommu_device *iommu;
 
-	if (!m || !decl)
+	if (!machine_ok(m) || !decl || !DECL_STR_OK(decl->kind, true) ||
+	    !DECL_STR_OK(decl->name, true) || (decl->flags & ~IOMMU_DECL_FLAGS))
+		return -EINVAL;
+	if (decl->def_domain_type && decl->def_domain_type != IOMMU_DOMAIN_DMA &&
+	    decl->def_domain_type != IOMMU_DOMAIN_IDENTITY)
 		return -EINVAL;
 	st = machine_state(m);
 	kind = iommu_kind_find(decl->kind);
-	if (!kind || !decl->name[0])
+	if (!kind)
 		return -EINVAL;
 	mutex_lock(&st->lock);
 	list_for_each_entry(pos, &st->iommus, node) {
@@ -343,26 +397,65 @@ int sio_machine_add_iommu_opts(struct sio_machine *m,
 	return 0;
 }
 
+
 static void machine_dev_release(struct sio_device *dev)
 {
 	kfree(container_of(dev, struct machine_dev, dev));
 }
 
+/* A reserved region a declaration may describe. */
+static bool resv_decl_ok(const struct sio_resv_decl *r)
+{
+	return r->length && r->start + r->length - 1 >= r->start &&
+	       r->type >= IOMMU_RESV_DIRECT && r->type <= IOMMU_RESV_SW_MSI;
+}
+
+/* The PCIe PASID capability is at most 20 bits wide. */
+#define DEVICE_DECL_MAX_PASID_BITS	20
+
+static int device_decl_check(const struct sio_device_decl *decl)
+{
+	unsigned int i;
+
+	if (!decl || !DECL_STR_OK(decl->bus, true) ||
+	    !DECL_STR_OK(decl->name, true) ||
+	    !DECL_STR_OK(decl->compatible, false) ||
+	    !DECL_STR_OK(decl->iommu, false) ||
+	    !DECL_STR_OK(decl->alias, false) ||
+	    decl->num_ids > SIO_FW_MAX_IDS ||
+	    decl->num_resv > SIO_FW_MAX_RESV ||
+	    decl->pasid_bits > DEVICE_DECL_MAX_PASID_BITS)
+		return -EINVAL;
+	for (i = 0; i < decl->num_resv; i++)
+		if (!resv_decl_ok(&decl->resv[i]))
+			return -EINVAL;
+	return 0;
+}
+
+/**
+ * sio_machine_add_device() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -ENODEV (no such bus), -EEXIST,
+ * -ENOMEM, or the device model's error.
+ */
 int sio_machine_add_device(struct sio_machine *m,
 			   const struct sio_device_decl *decl)
 {
-	struct machine_state *st = machine_state(m);
-	struct sio_bus *bus = sio_machine_bus(m, decl->bus);
+	struct machine_state *st;
 	struct sio_device *old;
 	struct machine_dev *md;
+	struct sio_bus *bus;
 	unsigned int i;
 	int ret;
 
+	if (!machine_ok(m))
+		return -EINVAL;
+	ret = device_decl_check(decl);
+	if (ret)
+		return ret;
+	st = machine_state(m);
+	bus = sio_machine_bus(m, decl->bus);
 	if (!bus)
 		return -ENODEV;
-	if (!decl->name[0] || decl->num_ids > SIO_FW_MAX_IDS ||
-	    decl->num_resv > SIO_FW_MAX_RESV)
-		return -EINVAL;
 	old = sio_machine_find_device(m, decl->name);
 	if (old) {
 		sio_put_device(old);
@@ -402,11 +495,18 @@ int sio_machine_add_device(struct sio_machine *m,
 	return 0;
 }
 
+/**
+ * sio_machine_remove_device() - see include/softiommu/machine.h
+ * Context: may sleep; no device lock held.  Return: 0, -EINVAL, -ENODEV.
+ */
 int sio_machine_remove_device(struct sio_machine *m, const char *name)
 {
-	struct machine_state *st = machine_state(m);
 	struct machine_dev *md, *found = NULL;
+	struct machine_state *st;
 
+	if (!machine_ok(m) || !name)
+		return -EINVAL;
+	st = machine_state(m);
 	mutex_lock(&st->lock);
 	list_for_each_entry(md, &st->devices, node) {
 		if (!strcmp(md->dev.name, name)) {
@@ -422,18 +522,34 @@ int sio_machine_remove_device(struct sio_machine *m, const char *name)
 	return 0;
 }
 
+/**
+ * sio_machine_add_driver() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -ENODEV (no such bus), -EEXIST,
+ * -ENOMEM, or the device model's error.
+ */
 int sio_machine_add_driver(struct sio_machine *m,
 			   const struct sio_driver_decl *decl)
 {
-	struct machine_state *st = machine_state(m);
-	const struct machine_driver_kind *kind = driver_kind_find(decl->kind);
-	struct sio_bus *bus = sio_machine_bus(m, decl->bus);
+	const struct machine_driver_kind *kind;
+	struct machine_state *st;
 	struct machine_driver *md;
+	struct sio_bus *bus;
 	unsigned int i;
 	int ret;
 
-	if (!kind || !decl->name[0] || decl->num_ids > SIO_DECL_MAX_DRV_IDS)
+	if (!machine_ok(m) || !decl || !DECL_STR_OK(decl->bus, true) ||
+	    !DECL_STR_OK(decl->name, true) || !DECL_STR_OK(decl->kind, true) ||
+	    !DECL_STR_OK(decl->needs, false) ||
+	    decl->num_ids > SIO_DECL_MAX_DRV_IDS)
 		return -EINVAL;
+	for (i = 0; i < decl->num_ids; i++)
+		if (!DECL_STR_OK(decl->ids[i], true))
+			return -EINVAL;
+	st = machine_state(m);
+	kind = driver_kind_find(decl->kind);
+	if (!kind)
+		return -EINVAL;
+	bus = sio_machine_bus(m, decl->bus);
 	if (!bus)
 		return -ENODEV;
 	if (sio_driver_find(bus, decl->name))
@@ -468,12 +584,19 @@ int sio_machine_add_driver(struct sio_machine *m,
 	return 0;
 }
 
+/**
+ * sio_machine_remove_driver() - see include/softiommu/machine.h
+ * Context: may sleep; no device lock held.  Return: 0, -EINVAL, -ENODEV.
+ */
 int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
 			      const char *name)
 {
-	struct machine_state *st = machine_state(m);
 	struct machine_driver *md, *found = NULL;
+	struct machine_state *st;
 
+	if (!machine_ok(m) || !name)
+		return -EINVAL;
+	st = machine_state(m);
 	mutex_lock(&st->lock);
 	list_for_each_entry(md, &st->drivers, node) {
 		if ((!bus || !strcmp(md->decl.bus, bus)) &&
@@ -550,10 +673,16 @@ struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id)
 	return a.group;
 }
 
+/**
+ * sio_machine_add_memory() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -EEXIST, -ENOMEM.
+ */
 int sio_machine_add_memory(struct sio_machine *m, u64 base, u64 size)
 {
 	struct sio_phys_mem *mem;
 
+	if (!machine_ok(m))
+		return -EINVAL;
 	if (!base)
 		base = MACHINE_MEM_DEFAULT_BASE;
 	if (!size || (size & (SIO_PHYS_FRAME_SIZE - 1)) ||
@@ -614,18 +743,26 @@ void sio_machine_flush_iommu_events(struct sio_machine *m)
 			smmu_iommu_flush_events(mi->iommu);
 }
 
+/**
+ * sio_machine_sysfs_read() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: bytes read or -errno.
+ */
 ssize_t sio_machine_sysfs_read(struct sio_machine *m, const char *path,
 			       char *buf, size_t len)
 {
-	if (!m || !path || !buf)
+	if (!machine_ok(m) || !path || !buf)
 		return -EINVAL;
 	return sio_sysfs_read(m->sysfs, path, buf, len);
 }
 
+/**
+ * sio_machine_sysfs_write() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: bytes written or -errno.
+ */
 ssize_t sio_machine_sysfs_write(struct sio_machine *m, const char *path,
 				const char *buf, size_t len)
 {
-	if (!m || !path || !buf)
+	if (!machine_ok(m) || !path || !buf)
 		return -EINVAL;
 	return sio_sysfs_write(m->sysfs, path, buf, len);
 }
