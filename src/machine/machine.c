@@ -200,11 +200,17 @@ struct sio_machine *sio_machine_create(const char *name)
 	INIT_LIST_HEAD(&st->iommus);
 	INIT_LIST_HEAD(&st->devices);
 	INIT_LIST_HEAD(&st->drivers);
+	st->shell = kzalloc(sizeof(*st->shell), GFP_KERNEL);
+	if (!st->shell)
+		goto free_state;
+	mutex_init(&st->shell->lock);
+	INIT_LIST_HEAD(&st->shell->live);
+	refcount_set(&st->shell->ref, 1);
 
 	m = sio_machine_alloc(name ? name : "softiommu");
 	if (IS_ERR_OR_NULL(m)) {
 		ret = m ? (int)PTR_ERR(m) : -ENOMEM;
-		goto free_state;
+		goto free_shell;
 	}
 	m->user_state = st;
 	ret = iommu_subsys_init(m);
@@ -214,6 +220,10 @@ struct sio_machine *sio_machine_create(const char *name)
 
 free_machine:
 	sio_machine_free(m);
+free_shell:
+	if (st->shell)
+		mutex_destroy(&st->shell->lock);
+	kfree(st->shell);
 free_state:
 	mutex_destroy(&st->lock);
 	kfree(st);
@@ -322,7 +332,8 @@ struct sio_device *sio_machine_get_device(struct sio_machine *m,
 
 /**
  * sio_machine_put_device() - see include/softiommu/machine.h
- * Context: may sleep (the last reference frees the device).
+ * Context: may sleep (the last reference frees the device, and may free
+ * what its destroyed machine left behind).
  */
 void sio_machine_put_device(struct sio_device *dev)
 {
@@ -397,10 +408,63 @@ int sio_machine_add_iommu_opts(struct sio_machine *m,
 	return 0;
 }
 
+/* Drop a reference on @shell; the last one frees it and its RAM. */
+static void machine_shell_put(struct machine_shell *shell)
+{
+	if (!refcount_dec_and_test(&shell->ref))
+		return;
+	if (shell->orphans) {
+		/* Every orphan is gone: nothing can reach the RAM now. */
+		sio_phys_mem_destroy(shell->m.mem);
+		mutex_destroy(&shell->m.dma_link_lock);
+		mutex_destroy(&shell->m.lock);
+	}
+	mutex_destroy(&shell->lock);
+	kfree(shell);
+}
 
 static void machine_dev_release(struct sio_device *dev)
 {
-	kfree(container_of(dev, struct machine_dev, dev));
+	struct machine_dev *md = container_of(dev, struct machine_dev, dev);
+	struct machine_shell *shell = md->shell;
+
+	mutex_lock(&shell->lock);
+	list_del(&md->live_node);
+	mutex_unlock(&shell->lock);
+	kfree(md);
+	machine_shell_put(shell);
+}
+
+/*
+ * @m is going with @shell->live devices still referenced by the user: point
+ * them at the shell, which takes over @m's RAM.  From then on they have no
+ * bus and no IOMMU; their DMA link is dead already (-ENODEV).
+ */
+static void machine_orphan_devices(struct sio_machine *m,
+				   struct machine_shell *shell)
+{
+	struct sio_machine *sm = &shell->m;
+	struct machine_dev *md;
+
+	mutex_lock(&shell->lock);
+	if (list_empty(&shell->live))
+		goto unlock;
+	snprintf(sm->name, sizeof(sm->name), "%s", m->name);
+	mutex_init(&sm->lock);
+	mutex_init(&sm->dma_link_lock);
+	INIT_LIST_HEAD(&sm->buses);
+	INIT_LIST_HEAD(&sm->deferred);
+	INIT_LIST_HEAD(&sm->deferred_active);
+	INIT_LIST_HEAD(&sm->dma_targets);
+	sm->mem = m->mem;
+	m->mem = NULL;
+	shell->orphans = true;
+	list_for_each_entry(md, &shell->live, live_node) {
+		WRITE_ONCE(md->dev.bus, NULL);
+		WRITE_ONCE(md->dev.machine, sm);
+	}
+unlock:
+	mutex_unlock(&shell->lock);
 }
 
 /* A reserved region a declaration may describe. */
@@ -464,6 +528,12 @@ int sio_machine_add_device(struct sio_machine *m,
 	md = kzalloc(sizeof(*md), GFP_KERNEL);
 	if (!md)
 		return -ENOMEM;
+	/* The device holds the shell until its release (whatever comes first). */
+	md->shell = st->shell;
+	refcount_inc(&md->shell->ref);
+	mutex_lock(&md->shell->lock);
+	list_add_tail(&md->live_node, &md->shell->live);
+	mutex_unlock(&md->shell->lock);
 	sio_device_initialize(&md->dev, bus, decl->name);
 	md->dev.release = machine_dev_release;
 	snprintf(md->dev.compatible, sizeof(md->dev.compatible), "%s",
@@ -814,12 +884,15 @@ void sio_machine_destroy(struct sio_machine *m)
 		sio_bus_unregister(st->buses[i]);
 	}
 	m->user_state = NULL;
+	/* Devices the user still holds keep the shell (and the RAM). */
+	machine_orphan_devices(m, st->shell);
 	/* Last: every IOMMU table and device buffer lived in it. */
 	if (m->mem) {
 		sio_phys_mem_destroy(m->mem);
 		m->mem = NULL;
 	}
 	sio_machine_free(m);
+	machine_shell_put(st->shell);
 	mutex_destroy(&st->lock);
 	kfree(st);
 }
