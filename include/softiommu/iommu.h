@@ -129,6 +129,12 @@ struct iommu_domain *iommu_paging_domain_alloc(struct sio_device *dev);
  * (no device with an IOMMU on @bus, allocation failure).
  */
 struct iommu_domain *iommu_domain_alloc(struct sio_bus *bus);
+/*
+ * Free a domain allocated above.  NULL is a no-op.  A domain still attached
+ * (to a group, a device, a PASID, or a group's own default domain) is not
+ * freed: the call WARNs and changes nothing (the kernel would free it).
+ * Call it with no group mutex held (it looks at every group).
+ */
 void iommu_domain_free(struct iommu_domain *domain);
 unsigned int iommu_domain_type(const struct iommu_domain *domain);
 

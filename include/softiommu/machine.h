@@ -10,6 +10,30 @@
  * call that needs it and unregisters it when the thread exits.
  * Functions returning a pointer return a valid one or an error pointer
  * (sio_is_err(), softiommu/error.h) unless the comment says "or NULL".
+ *
+ * Arguments: a NULL (or error-pointer) machine, a NULL declaration, name,
+ * path, buffer or result, and a declaration whose fixed-size string field
+ * is not NUL-terminated inside the field get -EINVAL (NULL from a lookup)
+ * and change nothing; destroy and put accept NULL as a no-op.
+ *
+ * Device references (sio_machine_get_device()) outlive removal and the
+ * machine itself:
+ *  - after sio_machine_remove_device() the device is off the machine: its
+ *    device-side DMA (softiommu/dma.h) fails with -ENODEV (never reaching
+ *    RAM untranslated), the DMA API maps nothing (SIO_DMA_MAPPING_ERROR,
+ *    NULL) and unmaps/frees what it mapped before, and the IOMMU API
+ *    (softiommu/iommu.h) sees a device without an IOMMU (no group; -ENODEV
+ *    from what needs one; iommu_probe_device() does not take it back);
+ *  - after sio_machine_destroy() the same holds, and the device no longer
+ *    touches the destroyed machine: it keeps only the machine's RAM, so a
+ *    buffer from sio_dma_alloc_coherent() stays valid until it is freed or
+ *    the last device reference goes;
+ *  - sio_machine_put_device() is always safe; the last put frees the device
+ *    (and, after a destroy, what the machine left for it).
+ * Domains and groups are different: free and put them before destroying
+ * their machine (the destroy WARNs about those left).  DMA (or any call)
+ * on a device running in another thread *while* sio_machine_destroy() runs
+ * is a caller bug: stop it first.  Removing one device meanwhile is fine.
  */
 #ifndef SOFTIOMMU_MACHINE_H
 #define SOFTIOMMU_MACHINE_H
@@ -180,15 +204,27 @@ struct sio_machine *sio_machine_create(const char *name);
 
 /**
  * sio_machine_destroy() - unbind every driver, remove every device, destroy
- * the IOMMU instances and buses, and free the machine.  NULL is a no-op.
+ * the IOMMU instances and buses, and free the machine
+ * @m: the machine; NULL or an error pointer is a no-op
  *
- * Context: may sleep; no other thread may use @m.
+ * Devices the caller still holds references to are orphaned, not freed:
+ * see "Device references" at the top of this file.
+ *
+ * Context: may sleep; no other thread may use @m or any of its devices
+ * (device-side DMA included) until it returns.
  */
 void sio_machine_destroy(struct sio_machine *m);
 
-/* Each returns 0 or -errno: -EINVAL (bad declaration, unknown kind), -EEXIST
- * (name taken), -ENODEV (bus not declared), -ENOMEM, or what the device model
- * or the IOMMU core returned.  Context: may sleep. */
+/*
+ * Declarations.  Each returns 0 or -errno: -EINVAL (NULL or error-pointer
+ * machine, NULL declaration, an empty or unterminated name/kind/bus field,
+ * an unterminated optional field, counts beyond the SIO_DECL_MAX_*, bits or
+ * values the declaration does not define, unknown kind), -EEXIST (name
+ * taken), -ENODEV (bus not declared), -ENOMEM, or what the device model or
+ * the IOMMU core returned.  A device declaration also gets -EINVAL for a
+ * reserved region that is empty, wraps or has no such type, and for
+ * @pasid_bits above 20 (the PCIe PASID width).  Context: may sleep.
+ */
 int sio_machine_add_bus(struct sio_machine *m, const char *kind);
 int sio_machine_add_iommu(struct sio_machine *m,
 			  const struct sio_iommu_decl *decl);
@@ -213,7 +249,9 @@ int sio_machine_add_memory(struct sio_machine *m, uint64_t base,
  * @hw: the hardware, or NULL for the model's defaults
  *
  * Context: may sleep.  Return: as sio_machine_add_iommu(); -EINVAL for
- * hardware the driver cannot use (no stage, no usable granule).
+ * hardware the driver cannot use (no stage, no usable granule) or that the
+ * model does not have (bad IOTLB geometry, address or SSID widths), and for
+ * feature or granule bits not defined above.
  */
 int sio_machine_add_smmu(struct sio_machine *m, const char *name,
 			 const struct sio_smmu_decl *hw);
@@ -234,6 +272,18 @@ int sio_machine_add_smmu(struct sio_machine *m, const char *name,
 int sio_machine_bind_smmu_drivers(struct sio_machine *m);
 int sio_machine_add_device(struct sio_machine *m,
 			   const struct sio_device_decl *decl);
+
+/**
+ * sio_machine_remove_device() - hot-unplug the device named @name
+ * @m: the machine
+ * @name: device name
+ *
+ * Its driver is unbound and the IOMMU core releases it; references held
+ * elsewhere stay valid (see "Device references" above).
+ *
+ * Context: may sleep.  Return: 0, -EINVAL (NULL argument), -ENODEV (no such
+ * device, or already removed).
+ */
 int sio_machine_remove_device(struct sio_machine *m, const char *name);
 
 /**
@@ -243,13 +293,18 @@ int sio_machine_remove_device(struct sio_machine *m, const char *name);
  *
  * For the device-side and DMA APIs (include/softiommu/dma.h), which take a
  * device.  Context: may sleep.  Return: the device with a reference (drop
- * it with sio_machine_put_device()), or NULL if there is none.
+ * it with sio_machine_put_device()), or NULL if there is none (or for a
+ * NULL argument).
  */
 struct sio_device *sio_machine_get_device(struct sio_machine *m,
 					  const char *name);
+/* Drop a reference from sio_machine_get_device(); NULL is a no-op.  Valid
+ * after the device's removal and after its machine's destroy. */
 void sio_machine_put_device(struct sio_device *dev);
 int sio_machine_add_driver(struct sio_machine *m,
 			   const struct sio_driver_decl *decl);
+/* Unregister driver @name (of @bus, or of any bus for NULL), unbinding its
+ * devices.  Return: 0, -EINVAL (NULL @m or @name), -ENODEV (none). */
 int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
 			      const char *name);
 
@@ -257,7 +312,12 @@ int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
 bool sio_machine_iommu_kind_known(const char *kind);
 bool sio_machine_driver_kind_known(const char *kind);
 
-/* Virtual sysfs access by absolute path.  Return: bytes or -errno. */
+/*
+ * Virtual sysfs access by absolute path.  A read stores at most @len - 1
+ * bytes and a terminating NUL (nothing for @len 0); a write passes @len
+ * bytes (a value stops at its first NUL, as in kernfs).  Return: bytes
+ * read or written, or -errno (-EINVAL for a NULL argument).
+ */
 ssize_t sio_machine_sysfs_read(struct sio_machine *m, const char *path,
 			       char *buf, size_t len);
 ssize_t sio_machine_sysfs_write(struct sio_machine *m, const char *path,
@@ -320,15 +380,18 @@ struct sio_scn_result {
  * @opts: output options (NULL = defaults)
  * @res: filled; release with sio_scn_result_release()
  *
- * Resets the log and the WARN counters first.
+ * Resets the log and the WARN counters first.  A NUL byte in @buf is a
+ * parse error (status 2), so @buf need not be NUL-terminated.
  * Context: may sleep.
- * Return: @res->status.
+ * Return: @res->status; -EINVAL (and nothing run) for a NULL @m, @buf or
+ * @res.
  */
 int sio_machine_run_scenario(struct sio_machine *m, const char *name,
 			     const char *buf, size_t len,
 			     const struct sio_scn_opts *opts,
 			     struct sio_scn_result *res);
-/* Same, reading the file @path (-errno if it cannot be read). */
+/* Same, reading the file @path (-errno if it cannot be read, -EINVAL for a
+ * NULL @path). */
 int sio_machine_run_scenario_file(struct sio_machine *m, const char *path,
 				  const struct sio_scn_opts *opts,
 				  struct sio_scn_result *res);

@@ -277,6 +277,7 @@ int iommu_domain_init(struct iommu_domain *domain, unsigned int type,
 bool domain_iommu_ops_compatible(const struct iommu_ops *ops,
 				 struct iommu_domain *domain);
 bool iommu_domain_is_static(const struct iommu_domain *domain);
+void __iommu_domain_free(struct iommu_domain *domain);
 bool iommu_domain_is_live(struct iommu_subsys *s, struct iommu_domain *d);
 
 /* attach.c */

@@ -244,7 +244,7 @@ int iommu_setup_default_domain(struct iommu_group *group, int target_type)
 
 out_free_old:
 	if (old_dom)
-		iommu_domain_free(old_dom);
+		__iommu_domain_free(old_dom);
 	return ret;
 
 err_restore_domain:
@@ -253,7 +253,7 @@ err_restore_domain:
 			group, old_dom, IOMMU_SET_DOMAIN_MUST_SUCCEED);
 err_restore_def_domain:
 	if (old_dom) {
-		iommu_domain_free(dom);
+		__iommu_domain_free(dom);
 		smp_store_release(&group->default_domain, old_dom);
 	}
 	return ret;

@@ -209,15 +209,15 @@ bool iommu_domain_is_live(struct iommu_subsys *s, struct iommu_domain *d)
 }
 
 /**
- * iommu_domain_free() - release a domain the core allocated
+ * __iommu_domain_free() - release a domain the core allocated, unchecked
  * @domain: the domain; NULL and static domains are ignored
  *
- * No device may still be attached to it (the invariant checker and the mock
- * driver catch that).
+ * For the core's own domains (default, blocking), which it frees under the
+ * group mutex once nothing uses them.
  *
  * Context: may sleep; group mutex held or not.
  */
-void iommu_domain_free(struct iommu_domain *domain)
+void __iommu_domain_free(struct iommu_domain *domain)
 {
 	struct iommu_domain_track *track;
 
@@ -235,6 +235,92 @@ void iommu_domain_free(struct iommu_domain *domain)
 		domain->cookie_put(domain);
 	if (domain->ops && domain->ops->free)
 		domain->ops->free(domain);
+}
+
+/* Does @group use @domain in any way?  Context: group mutex held. */
+static bool __iommu_group_uses_domain(struct iommu_group *group,
+				      struct iommu_domain *domain)
+{
+	struct group_device *gdev;
+	unsigned long index;
+	void *entry;
+
+	lockdep_assert_held(&group->mutex);
+	if (group->domain == domain || group->default_domain == domain ||
+	    group->blocking_domain == domain ||
+	    group->resetting_domain == domain)
+		return true;
+	for_each_group_device(group, gdev)
+		if (gdev->dev->iommu && gdev->dev->iommu->attached == domain)
+			return true;
+	xa_for_each(&group->pasid_array, index, entry)
+		if (pasid_array_entry_to_domain(entry) == domain)
+			return true;
+	return false;
+}
+
+/* The group after @pos on @s's list (the first for NULL), referenced. */
+static struct iommu_group *next_group_ref(struct iommu_subsys *s,
+					  struct iommu_group *pos)
+{
+	struct iommu_group *group;
+
+	mutex_lock(&s->lock);
+	/* @pos is referenced, so it is still on the list. */
+	group = pos ? list_next_entry(pos, node) :
+		      list_first_entry(&s->groups, struct iommu_group, node);
+	for (; &group->node != &s->groups;
+	     group = list_next_entry(group, node)) {
+		/* Skip a group whose last reference is going away. */
+		if (refcount_inc_not_zero(&group->ref))
+			break;
+	}
+	mutex_unlock(&s->lock);
+	return &group->node == &s->groups ? NULL : group;
+}
+
+/* Is @domain attached to, or owned by, any group of @s? */
+static bool iommu_domain_in_use(struct iommu_subsys *s,
+				struct iommu_domain *domain)
+{
+	struct iommu_group *group, *next;
+	bool used = false;
+
+	for (group = next_group_ref(s, NULL); group; group = next) {
+		mutex_lock(&group->mutex);
+		used = __iommu_group_uses_domain(group, domain);
+		mutex_unlock(&group->mutex);
+		next = used ? NULL : next_group_ref(s, group);
+		iommu_group_put(group);
+	}
+	return used;
+}
+
+/**
+ * iommu_domain_free() - release a domain allocated through the core
+ * @domain: the domain; NULL and static domains are ignored
+ *
+ * Divergence (docs/divergences.md): a domain that is still attached (a
+ * group's or device's current domain, a PASID's, or a group's default or
+ * blocking domain) is not freed: the call WARNs and leaves everything as it
+ * was, so the caller may detach and free it again.  The kernel frees it
+ * anyway, and the group, the driver and the hardware go on using freed
+ * memory.
+ *
+ * Context: may sleep; takes each group mutex in turn, so the caller must
+ * hold none.
+ */
+void iommu_domain_free(struct iommu_domain *domain)
+{
+	struct iommu_domain_track *track;
+
+	if (!domain || iommu_domain_is_static(domain))
+		return;
+	track = domain->core_priv;
+	if (WARN(iommu_domain_in_use(track->subsys, domain),
+		 "iommu: freeing a domain that is still attached; not freed"))
+		return;
+	__iommu_domain_free(domain);
 }
 
 /**

@@ -331,13 +331,19 @@ unsigned int iommu_alloc_global_pasid(struct sio_device *dev)
  *	passed to iommu_alloc_global_pasid())
  * @pasid: the PASID; IOMMU_PASID_INVALID WARNs and is ignored
  *
+ * A device whose machine was destroyed frees nothing (that space is gone).
+ *
  * Context: may sleep; takes the machine's PASID lock.
  */
 void iommu_free_global_pasid(struct sio_device *dev, unsigned int pasid)
 {
-	struct iommu_subsys *s = dev ? dev_subsys(dev) : NULL;
+	struct iommu_subsys *s;
 
-	if (WARN_ON(!s || pasid == IOMMU_PASID_INVALID))
+	if (WARN_ON(!dev || pasid == IOMMU_PASID_INVALID))
+		return;
+	/* The device outlived its machine: the PASID space went with it. */
+	s = dev_subsys(dev);
+	if (!s)
 		return;
 	mutex_lock(&s->pasid_lock);
 	if (!WARN_ON(!s->pasid_count)) {

@@ -168,11 +168,11 @@ static void iommu_deinit_device(struct sio_device *dev)
 	/* The last device out frees the domains the core owns. */
 	if (list_empty(&group->devices)) {
 		if (group->default_domain) {
-			iommu_domain_free(group->default_domain);
+			__iommu_domain_free(group->default_domain);
 			smp_store_release(&group->default_domain, NULL);
 		}
 		if (group->blocking_domain) {
-			iommu_domain_free(group->blocking_domain);
+			__iommu_domain_free(group->blocking_domain);
 			group->blocking_domain = NULL;
 		}
 		group->domain = NULL;
@@ -268,6 +268,25 @@ err_put_group:
 	return ret;
 }
 
+/*
+ * Is @dev on its bus's device list (added, not yet removed)?  A removed
+ * device leaves the list before the core releases it (under the probe
+ * lock), so a probe that sees it on the list is released later.
+ * Context: probe lock held; takes the bus lock (a leaf).
+ */
+static bool dev_on_bus(struct sio_device *dev)
+{
+	struct sio_bus *bus = READ_ONCE(dev->bus);
+	bool on;
+
+	if (!bus)
+		return false;
+	mutex_lock(&bus->lock);
+	on = !list_empty(&dev->bus_node);
+	mutex_unlock(&bus->lock);
+	return on;
+}
+
 /**
  * iommu_probe_device() - probe @dev into the IOMMU its firmware names
  * @dev: the device
@@ -275,8 +294,9 @@ err_put_group:
  * Context: may sleep; takes the probe lock and the group mutex; calls the
  * driver's probe_finalize with no lock held.
  * Return: 0 (also when already probed); -EINVAL (NULL, machine without IOMMU
- * state); -ENODEV (no registered IOMMU handles @dev); -ENOMEM; the driver's
- * error; the default-domain setup's error.
+ * state); -ENODEV (no registered IOMMU handles @dev, or @dev was removed,
+ * or its machine destroyed); -ENOMEM; the driver's error; the default-domain
+ * setup's error.
  */
 int iommu_probe_device(struct sio_device *dev)
 {
@@ -284,11 +304,18 @@ int iommu_probe_device(struct sio_device *dev)
 	const struct iommu_ops *ops;
 	int ret;
 
-	if (!dev || !(s = dev_subsys(dev)))
+	if (!dev)
+		return -EINVAL;
+	/* A device outliving its machine has no bus any more. */
+	if (!READ_ONCE(dev->bus))
+		return -ENODEV;
+	s = dev_subsys(dev);
+	if (!s)
 		return -EINVAL;
 
 	mutex_lock(&s->probe_lock);
-	ret = __iommu_probe_device(dev, NULL);
+	/* Never back into a group once removed: nothing would release it. */
+	ret = dev_on_bus(dev) ? __iommu_probe_device(dev, NULL) : -ENODEV;
 	ops = ret ? NULL : dev_iommu_ops(dev);
 	mutex_unlock(&s->probe_lock);
 	if (ret)

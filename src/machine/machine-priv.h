@@ -9,7 +9,6 @@
 #include <softiommu/iommu-driver.h>
 #include "dev/device.h"
 #include "endpoints/endpoints.h"
-#include <softiommu/machine.h>
 
 struct machine_iommu_kind;
 struct sio_nic_dma;
@@ -35,15 +34,42 @@ struct machine_iommu {
 	struct list_head node;
 };
 
+/**
+ * struct machine_shell - what a machine leaves behind for the devices a user
+ * still holds when sio_machine_destroy() runs
+ * @m: what such an orphaned device's dev->machine points at from then on: a
+ *	machine with no bus, no IOMMU core and no sysfs, whose only content is
+ *	@m.mem, the destroyed machine's RAM (handed over, so that buffers from
+ *	sio_dma_alloc_coherent() stay valid and can still be freed)
+ * @lock: protects @live and the orphaning of its devices; a leaf
+ * @live: every device the machine created and that is not released yet
+ *	(struct machine_dev.live_node), added or removed from the machine
+ * @ref: one for the machine until it is destroyed, one per entry of @live;
+ *	the last put frees the shell and @m.mem
+ * @orphans: @m was set up (the machine went with devices left on @live)
+ */
+struct machine_shell {
+	struct sio_machine m;
+	struct mutex lock;
+	struct list_head live;
+	refcount_t ref;
+	bool orphans;
+};
+
 /*
  * A device the machine created: the wrapper frees itself on release.
  * @nic_dma: the DMA rings the "dma-api" driver kind set up at probe when
  * the machine has memory (owned by the bound driver; under the device lock).
+ * @node: on machine_state.devices while added (under its lock)
+ * @shell: the machine's shell, referenced until release
+ * @live_node: on @shell->live until release (under @shell->lock)
  */
 struct machine_dev {
 	struct sio_device dev;
 	struct sio_nic_dma *nic_dma;
 	struct list_head node;
+	struct machine_shell *shell;
+	struct list_head live_node;
 };
 
 /* A built-in driver instance. */
@@ -63,10 +89,13 @@ struct machine_driver {
 struct machine_state {
 	struct mutex lock;
 	struct sio_bus *buses[2];		/* pci, platform */
+	/* VFIO-like layer's hooks on them (sio_vfio_bus_notifier()). */
+	struct sio_notifier_block vfio_nb[2];
 	struct list_head iommus;
 	struct list_head devices;		/* in add order */
 	struct list_head drivers;		/* in registration order */
 	struct sio_sysfs_node *debugfs_iommu;	/* /sys/kernel/debug/iommu */
+	struct machine_shell *shell;		/* outlives the machine */
 };
 
 static inline struct machine_state *machine_state(struct sio_machine *m)

@@ -170,6 +170,12 @@ static int smmu_debugfs_create(struct sio_machine *m, struct machine_iommu *mi)
 	return 0;
 }
 
+#define SMMU_DECL_FEATURES                                                    \
+	(SIO_SMMU_DECL_F_STAGE1 | SIO_SMMU_DECL_F_STAGE2 |                    \
+	 SIO_SMMU_DECL_F_NESTING | SIO_SMMU_DECL_F_PRI | SIO_SMMU_DECL_F_ATS)
+#define SMMU_DECL_GRANULES                                                    \
+	(SIO_SMMU_DECL_GRAN_4K | SIO_SMMU_DECL_GRAN_16K | SIO_SMMU_DECL_GRAN_64K)
+
 static void smmu_fill_config(struct sio_hw_smmu_config *hw,
 			     struct smmu_iommu_config *cfg,
 			     const struct sio_smmu_decl *o)
@@ -221,8 +227,9 @@ static void smmu_fill_config(struct sio_hw_smmu_config *hw,
  * @mi: the instance record (gets the debugfs directory)
  *
  * Context: may sleep.
- * Return: the driver instance or ERR_PTR(-errno) (-EINVAL for a
- * configuration the hardware or the driver refuses).
+ * Return: the driver instance or ERR_PTR(-errno) (-EINVAL for feature or
+ * granule bits the declaration does not define, or a configuration the
+ * hardware or the driver refuses).
  */
 struct iommu_device *machine_smmu_create(struct sio_machine *m,
 					 const struct sio_iommu_decl *decl,
@@ -235,6 +242,10 @@ struct iommu_device *machine_smmu_create(struct sio_machine *m,
 	struct sio_hw_smmu *hw;
 	int ret;
 
+	/* Bits the declaration does not define are a caller's mistake. */
+	if (opts && ((opts->features & ~SMMU_DECL_FEATURES) ||
+		     (opts->granules & ~SMMU_DECL_GRANULES)))
+		return ERR_PTR(-EINVAL);
 	ret = sio_machine_ensure_memory(m);
 	if (ret)
 		return ERR_PTR(ret);

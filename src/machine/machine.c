@@ -191,7 +191,7 @@ struct sio_machine *sio_machine_create(const char *name)
 {
 	struct machine_state *st;
 	struct sio_machine *m;
-	int ret;
+	int ret = -ENOMEM;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
@@ -200,11 +200,17 @@ struct sio_machine *sio_machine_create(const char *name)
 	INIT_LIST_HEAD(&st->iommus);
 	INIT_LIST_HEAD(&st->devices);
 	INIT_LIST_HEAD(&st->drivers);
+	st->shell = kzalloc(sizeof(*st->shell), GFP_KERNEL);
+	if (!st->shell)
+		goto free_state;
+	mutex_init(&st->shell->lock);
+	INIT_LIST_HEAD(&st->shell->live);
+	refcount_set(&st->shell->ref, 1);
 
 	m = sio_machine_alloc(name ? name : "softiommu");
 	if (IS_ERR_OR_NULL(m)) {
 		ret = m ? (int)PTR_ERR(m) : -ENOMEM;
-		goto free_state;
+		goto free_shell;
 	}
 	m->user_state = st;
 	ret = iommu_subsys_init(m);
@@ -214,11 +220,37 @@ struct sio_machine *sio_machine_create(const char *name)
 
 free_machine:
 	sio_machine_free(m);
+free_shell:
+	if (st->shell)
+		mutex_destroy(&st->shell->lock);
+	kfree(st->shell);
 free_state:
 	mutex_destroy(&st->lock);
 	kfree(st);
 	return ERR_PTR(ret);
 }
+
+/*
+ * A machine pointer from the user: neither NULL nor an error pointer (what
+ * sio_machine_create() may have returned).
+ */
+static bool machine_ok(struct sio_machine *m)
+{
+	return !IS_ERR_OR_NULL(m) && m->user_state;
+}
+
+/*
+ * A fixed-size string field of a declaration: NUL-terminated inside the
+ * field, and not empty when @need.
+ */
+static bool decl_str_ok(const char *s, size_t size, bool need)
+{
+	size_t n = strnlen(s, size);
+
+	return n < size && (n || !need);
+}
+
+#define DECL_STR_OK(field, need) decl_str_ok(field, sizeof(field), need)
 
 static int bus_index(const char *kind)
 {
@@ -236,62 +268,100 @@ struct sio_bus *sio_machine_bus(struct sio_machine *m, const char *kind)
 	return i < 0 ? NULL : machine_state(m)->buses[i];
 }
 
+/**
+ * sio_machine_add_bus() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -EEXIST, -ENOMEM.
+ */
 int sio_machine_add_bus(struct sio_machine *m, const char *kind)
 {
 	static const struct sio_bus_type *const types[] = {
 		&sio_pci_bus_type, &sio_platform_bus_type,
 	};
-	struct machine_state *st = machine_state(m);
+	struct machine_state *st;
 	struct sio_bus *bus;
 	int i = kind ? bus_index(kind) : -1;
 	int ret;
 
-	if (i < 0)
+	if (!machine_ok(m) || i < 0)
 		return -EINVAL;
+	st = machine_state(m);
 	if (st->buses[i])
 		return -EEXIST;
 	bus = sio_bus_register(m, types[i]);
 	if (IS_ERR_OR_NULL(bus))
 		return bus ? (int)PTR_ERR(bus) : -ENOMEM;
 	ret = iommu_bus_init(bus);
-	if (ret) {
-		sio_bus_unregister(bus);
-		return ret;
-	}
+	if (ret)
+		goto unregister;
+	st->vfio_nb[i].notifier_call = sio_vfio_bus_notifier;
+	st->vfio_nb[i].priority = SIO_VFIO_NOTIFIER_PRIORITY;
+	ret = sio_bus_register_notifier(bus, &st->vfio_nb[i]);
+	if (ret)
+		goto iommu_exit;
 	st->buses[i] = bus;
 	return 0;
+
+iommu_exit:
+	iommu_bus_exit(bus);
+unregister:
+	sio_bus_unregister(bus);
+	return ret;
 }
 
+/**
+ * sio_machine_add_iommu() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: as sio_machine_add_iommu_opts().
+ */
 int sio_machine_add_iommu(struct sio_machine *m,
 			  const struct sio_iommu_decl *decl)
 {
 	return sio_machine_add_iommu_opts(m, decl, NULL);
 }
 
+/**
+ * sio_machine_get_device() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: a referenced device, or NULL.
+ */
 struct sio_device *sio_machine_get_device(struct sio_machine *m,
 					  const char *name)
 {
-	if (!m || !name)
+	if (!machine_ok(m) || !name)
 		return NULL;
 	return sio_machine_find_device(m, name);
 }
 
+/**
+ * sio_machine_put_device() - see include/softiommu/machine.h
+ * Context: may sleep (the last reference frees the device, and may free
+ * what its destroyed machine left behind).
+ */
 void sio_machine_put_device(struct sio_device *dev)
 {
-	if (dev)
+	if (!IS_ERR_OR_NULL(dev))
 		sio_put_device(dev);
 }
 
+/**
+ * sio_machine_add_smmu() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: as sio_machine_add_iommu_opts().
+ */
 int sio_machine_add_smmu(struct sio_machine *m, const char *name,
 			 const struct sio_smmu_decl *hw)
 {
 	struct sio_iommu_decl decl = { .kind = "smmu" };
 
-	if (!m || !name || !name[0] || strlen(name) >= sizeof(decl.name))
+	if (!machine_ok(m) || !name || !name[0] ||
+	    strnlen(name, sizeof(decl.name)) >= sizeof(decl.name))
 		return -EINVAL;
 	memcpy(decl.name, name, strlen(name) + 1);
 	return sio_machine_add_iommu_opts(m, &decl, hw);
 }
+
+/* struct sio_iommu_decl.flags every kind understands. */
+#define IOMMU_DECL_FLAGS                                                      \
+	(SIO_IOMMU_DECL_NO_IDENTITY | SIO_IOMMU_DECL_NO_BLOCKED |             \
+	 SIO_IOMMU_DECL_SINGLE_GROUP | SIO_IOMMU_DECL_DEFERRED_ATTACH |        \
+	 SIO_IOMMU_DECL_LEGACY_DEFAULT)
 
 int sio_machine_add_iommu_opts(struct sio_machine *m,
 			       const struct sio_iommu_decl *decl,
@@ -302,11 +372,15 @@ int sio_machine_add_iommu_opts(struct sio_machine *m,
 	struct machine_iommu *mi, *pos;
 	struct iommu_device *iommu;
 
-	if (!m || !decl)
+	if (!machine_ok(m) || !decl || !DECL_STR_OK(decl->kind, true) ||
+	    !DECL_STR_OK(decl->name, true) || (decl->flags & ~IOMMU_DECL_FLAGS))
+		return -EINVAL;
+	if (decl->def_domain_type && decl->def_domain_type != IOMMU_DOMAIN_DMA &&
+	    decl->def_domain_type != IOMMU_DOMAIN_IDENTITY)
 		return -EINVAL;
 	st = machine_state(m);
 	kind = iommu_kind_find(decl->kind);
-	if (!kind || !decl->name[0])
+	if (!kind)
 		return -EINVAL;
 	mutex_lock(&st->lock);
 	list_for_each_entry(pos, &st->iommus, node) {
@@ -335,26 +409,118 @@ int sio_machine_add_iommu_opts(struct sio_machine *m,
 	return 0;
 }
 
-static void machine_dev_release(struct sio_device *dev)
+/* Drop a reference on @shell; the last one frees it and its RAM. */
+static void machine_shell_put(struct machine_shell *shell)
 {
-	kfree(container_of(dev, struct machine_dev, dev));
+	if (!refcount_dec_and_test(&shell->ref))
+		return;
+	if (shell->orphans) {
+		/* Every orphan is gone: nothing can reach the RAM now. */
+		sio_phys_mem_destroy(shell->m.mem);
+		mutex_destroy(&shell->m.dma_link_lock);
+		mutex_destroy(&shell->m.lock);
+	}
+	mutex_destroy(&shell->lock);
+	kfree(shell);
 }
 
+static void machine_dev_release(struct sio_device *dev)
+{
+	struct machine_dev *md = container_of(dev, struct machine_dev, dev);
+	struct machine_shell *shell = md->shell;
+
+	mutex_lock(&shell->lock);
+	list_del(&md->live_node);
+	mutex_unlock(&shell->lock);
+	kfree(md);
+	machine_shell_put(shell);
+}
+
+/*
+ * @m is going with @shell->live devices still referenced by the user: point
+ * them at the shell, which takes over @m's RAM.  From then on they have no
+ * bus and no IOMMU; their DMA link is dead already (-ENODEV).
+ */
+static void machine_orphan_devices(struct sio_machine *m,
+				   struct machine_shell *shell)
+{
+	struct sio_machine *sm = &shell->m;
+	struct machine_dev *md;
+
+	mutex_lock(&shell->lock);
+	if (list_empty(&shell->live))
+		goto unlock;
+	snprintf(sm->name, sizeof(sm->name), "%s", m->name);
+	mutex_init(&sm->lock);
+	mutex_init(&sm->dma_link_lock);
+	INIT_LIST_HEAD(&sm->buses);
+	INIT_LIST_HEAD(&sm->deferred);
+	INIT_LIST_HEAD(&sm->deferred_active);
+	INIT_LIST_HEAD(&sm->dma_targets);
+	sm->mem = m->mem;
+	m->mem = NULL;
+	shell->orphans = true;
+	list_for_each_entry(md, &shell->live, live_node) {
+		WRITE_ONCE(md->dev.bus, NULL);
+		WRITE_ONCE(md->dev.machine, sm);
+	}
+unlock:
+	mutex_unlock(&shell->lock);
+}
+
+/* A reserved region a declaration may describe. */
+static bool resv_decl_ok(const struct sio_resv_decl *r)
+{
+	return r->length && r->start + r->length - 1 >= r->start &&
+	       r->type >= IOMMU_RESV_DIRECT && r->type <= IOMMU_RESV_SW_MSI;
+}
+
+/* The PCIe PASID capability is at most 20 bits wide. */
+#define DEVICE_DECL_MAX_PASID_BITS	20
+
+static int device_decl_check(const struct sio_device_decl *decl)
+{
+	unsigned int i;
+
+	if (!decl || !DECL_STR_OK(decl->bus, true) ||
+	    !DECL_STR_OK(decl->name, true) ||
+	    !DECL_STR_OK(decl->compatible, false) ||
+	    !DECL_STR_OK(decl->iommu, false) ||
+	    !DECL_STR_OK(decl->alias, false) ||
+	    decl->num_ids > SIO_FW_MAX_IDS ||
+	    decl->num_resv > SIO_FW_MAX_RESV ||
+	    decl->pasid_bits > DEVICE_DECL_MAX_PASID_BITS)
+		return -EINVAL;
+	for (i = 0; i < decl->num_resv; i++)
+		if (!resv_decl_ok(&decl->resv[i]))
+			return -EINVAL;
+	return 0;
+}
+
+/**
+ * sio_machine_add_device() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -ENODEV (no such bus), -EEXIST,
+ * -ENOMEM, or the device model's error.
+ */
 int sio_machine_add_device(struct sio_machine *m,
 			   const struct sio_device_decl *decl)
 {
-	struct machine_state *st = machine_state(m);
-	struct sio_bus *bus = sio_machine_bus(m, decl->bus);
+	struct machine_state *st;
 	struct sio_device *old;
 	struct machine_dev *md;
+	struct sio_bus *bus;
 	unsigned int i;
 	int ret;
 
+	if (!machine_ok(m))
+		return -EINVAL;
+	ret = device_decl_check(decl);
+	if (ret)
+		return ret;
+	st = machine_state(m);
+	bus = sio_machine_bus(m, decl->bus);
 	if (!bus)
 		return -ENODEV;
-	if (!decl->name[0] || decl->num_ids > SIO_FW_MAX_IDS ||
-	    decl->num_resv > SIO_FW_MAX_RESV)
-		return -EINVAL;
 	old = sio_machine_find_device(m, decl->name);
 	if (old) {
 		sio_put_device(old);
@@ -363,6 +529,12 @@ int sio_machine_add_device(struct sio_machine *m,
 	md = kzalloc(sizeof(*md), GFP_KERNEL);
 	if (!md)
 		return -ENOMEM;
+	/* The device holds the shell until its release (whatever comes first). */
+	md->shell = st->shell;
+	refcount_inc(&md->shell->ref);
+	mutex_lock(&md->shell->lock);
+	list_add_tail(&md->live_node, &md->shell->live);
+	mutex_unlock(&md->shell->lock);
 	sio_device_initialize(&md->dev, bus, decl->name);
 	md->dev.release = machine_dev_release;
 	snprintf(md->dev.compatible, sizeof(md->dev.compatible), "%s",
@@ -394,11 +566,18 @@ int sio_machine_add_device(struct sio_machine *m,
 	return 0;
 }
 
+/**
+ * sio_machine_remove_device() - see include/softiommu/machine.h
+ * Context: may sleep; no device lock held.  Return: 0, -EINVAL, -ENODEV.
+ */
 int sio_machine_remove_device(struct sio_machine *m, const char *name)
 {
-	struct machine_state *st = machine_state(m);
 	struct machine_dev *md, *found = NULL;
+	struct machine_state *st;
 
+	if (!machine_ok(m) || !name)
+		return -EINVAL;
+	st = machine_state(m);
 	mutex_lock(&st->lock);
 	list_for_each_entry(md, &st->devices, node) {
 		if (!strcmp(md->dev.name, name)) {
@@ -414,18 +593,34 @@ int sio_machine_remove_device(struct sio_machine *m, const char *name)
 	return 0;
 }
 
+/**
+ * sio_machine_add_driver() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -ENODEV (no such bus), -EEXIST,
+ * -ENOMEM, or the device model's error.
+ */
 int sio_machine_add_driver(struct sio_machine *m,
 			   const struct sio_driver_decl *decl)
 {
-	struct machine_state *st = machine_state(m);
-	const struct machine_driver_kind *kind = driver_kind_find(decl->kind);
-	struct sio_bus *bus = sio_machine_bus(m, decl->bus);
+	const struct machine_driver_kind *kind;
+	struct machine_state *st;
 	struct machine_driver *md;
+	struct sio_bus *bus;
 	unsigned int i;
 	int ret;
 
-	if (!kind || !decl->name[0] || decl->num_ids > SIO_DECL_MAX_DRV_IDS)
+	if (!machine_ok(m) || !decl || !DECL_STR_OK(decl->bus, true) ||
+	    !DECL_STR_OK(decl->name, true) || !DECL_STR_OK(decl->kind, true) ||
+	    !DECL_STR_OK(decl->needs, false) ||
+	    decl->num_ids > SIO_DECL_MAX_DRV_IDS)
 		return -EINVAL;
+	for (i = 0; i < decl->num_ids; i++)
+		if (!DECL_STR_OK(decl->ids[i], true))
+			return -EINVAL;
+	st = machine_state(m);
+	kind = driver_kind_find(decl->kind);
+	if (!kind)
+		return -EINVAL;
+	bus = sio_machine_bus(m, decl->bus);
 	if (!bus)
 		return -ENODEV;
 	if (sio_driver_find(bus, decl->name))
@@ -460,12 +655,19 @@ int sio_machine_add_driver(struct sio_machine *m,
 	return 0;
 }
 
+/**
+ * sio_machine_remove_driver() - see include/softiommu/machine.h
+ * Context: may sleep; no device lock held.  Return: 0, -EINVAL, -ENODEV.
+ */
 int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
 			      const char *name)
 {
-	struct machine_state *st = machine_state(m);
 	struct machine_driver *md, *found = NULL;
+	struct machine_state *st;
 
+	if (!machine_ok(m) || !name)
+		return -EINVAL;
+	st = machine_state(m);
 	mutex_lock(&st->lock);
 	list_for_each_entry(md, &st->drivers, node) {
 		if ((!bus || !strcmp(md->decl.bus, bus)) &&
@@ -542,10 +744,16 @@ struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id)
 	return a.group;
 }
 
+/**
+ * sio_machine_add_memory() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: 0, -EINVAL, -EEXIST, -ENOMEM.
+ */
 int sio_machine_add_memory(struct sio_machine *m, u64 base, u64 size)
 {
 	struct sio_phys_mem *mem;
 
+	if (!machine_ok(m))
+		return -EINVAL;
 	if (!base)
 		base = MACHINE_MEM_DEFAULT_BASE;
 	if (!size || (size & (SIO_PHYS_FRAME_SIZE - 1)) ||
@@ -606,18 +814,26 @@ void sio_machine_flush_iommu_events(struct sio_machine *m)
 			smmu_iommu_flush_events(mi->iommu);
 }
 
+/**
+ * sio_machine_sysfs_read() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: bytes read or -errno.
+ */
 ssize_t sio_machine_sysfs_read(struct sio_machine *m, const char *path,
 			       char *buf, size_t len)
 {
-	if (!m || !path || !buf)
+	if (!machine_ok(m) || !path || !buf)
 		return -EINVAL;
 	return sio_sysfs_read(m->sysfs, path, buf, len);
 }
 
+/**
+ * sio_machine_sysfs_write() - see include/softiommu/machine.h
+ * Context: may sleep.  Return: bytes written or -errno.
+ */
 ssize_t sio_machine_sysfs_write(struct sio_machine *m, const char *path,
 				const char *buf, size_t len)
 {
-	if (!m || !path || !buf)
+	if (!machine_ok(m) || !path || !buf)
 		return -EINVAL;
 	return sio_sysfs_write(m->sysfs, path, buf, len);
 }
@@ -650,6 +866,8 @@ void sio_machine_destroy(struct sio_machine *m)
 		list_del(&md->node);
 		sio_device_unregister(&md->dev);
 	}
+	/* Group opens hold groups (revoked with their last device). */
+	sio_vfio_machine_exit(m);
 	while (!list_empty(&st->iommus)) {
 		mi = list_last_entry(&st->iommus, struct machine_iommu, node);
 		list_del(&mi->node);
@@ -660,16 +878,22 @@ void sio_machine_destroy(struct sio_machine *m)
 		sio_sysfs_remove(st->debugfs_iommu);
 	/* The core unhooks its bus notifiers: before the buses go. */
 	iommu_subsys_exit(m);
-	for (i = ARRAY_SIZE(st->buses) - 1; i >= 0; i--)
-		if (st->buses[i])
-			sio_bus_unregister(st->buses[i]);
+	for (i = ARRAY_SIZE(st->buses) - 1; i >= 0; i--) {
+		if (!st->buses[i])
+			continue;
+		sio_bus_unregister_notifier(st->buses[i], &st->vfio_nb[i]);
+		sio_bus_unregister(st->buses[i]);
+	}
 	m->user_state = NULL;
+	/* Devices the user still holds keep the shell (and the RAM). */
+	machine_orphan_devices(m, st->shell);
 	/* Last: every IOMMU table and device buffer lived in it. */
 	if (m->mem) {
 		sio_phys_mem_destroy(m->mem);
 		m->mem = NULL;
 	}
 	sio_machine_free(m);
+	machine_shell_put(st->shell);
 	mutex_destroy(&st->lock);
 	kfree(st);
 }

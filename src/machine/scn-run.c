@@ -374,6 +374,8 @@ void sio_scn_result_release(struct sio_scn_result *res)
 {
 	unsigned int i;
 
+	if (!res)
+		return;
 	for (i = 0; i < res->num_failures; i++)
 		kfree(res->failures[i].message);
 	kfree(res->failures);
@@ -577,10 +579,11 @@ int sio_scn_ctx_run(struct sio_scn_ctx *ctx, const struct sio_scn_script *s)
  * (commands take device locks and group mutexes, and wait for the
  * machine's deferred-probe worker).  The log and the WARN counters are
  * process-wide: one scenario at a time per process.
- * Return: @res->status, never a negative errno: 0 everything held; 1 a
+ * Return: @res->status: 0 everything held; 1 a
  * failed expect, a runtime error, an unexpected WARN, or no memory for the
  * interpreter; 2 the text is malformed or there was no memory to parse it
- * (@res->parse_error says which and where).
+ * (@res->parse_error says which and where); -EINVAL (and status 2) for a
+ * NULL @m, @buf or @res.
  */
 int sio_machine_run_scenario(struct sio_machine *m, const char *name,
 			     const char *buf, size_t len,
@@ -592,7 +595,13 @@ int sio_machine_run_scenario(struct sio_machine *m, const char *name,
 	struct sio_scn_ctx *ctx;
 	int ret;
 
+	if (!res)
+		return -EINVAL;
 	memset(res, 0, sizeof(*res));
+	if (IS_ERR_OR_NULL(m) || !buf) {
+		res->status = 2;
+		return -EINVAL;
+	}
 	if (!name)
 		name = "<scenario>";
 	ret = sio_scn_parse(name, buf, len, 1, &s, &err);
@@ -630,9 +639,10 @@ int sio_machine_run_scenario(struct sio_machine *m, const char *name,
  *
  * Context: as sio_machine_run_scenario().
  * Return: as sio_machine_run_scenario() once the file is read; a negative
- * errno if @path cannot be opened (@res->status 2, @res->parse_error
- * "PATH: reason"); -ENOMEM if its text does not fit in memory
- * (@res->status 2, @res->parse_error empty).
+ * errno if @path cannot be opened or read (a directory: -EISDIR)
+ * (@res->status 2, @res->parse_error "PATH: reason"); -ENOMEM if its text
+ * does not fit in memory (@res->status 2, @res->parse_error empty);
+ * -EINVAL for a NULL @m, @path or @res.
  */
 int sio_machine_run_scenario_file(struct sio_machine *m, const char *path,
 				  const struct sio_scn_opts *opts,
@@ -643,7 +653,13 @@ int sio_machine_run_scenario_file(struct sio_machine *m, const char *path,
 	FILE *f;
 	int ret;
 
+	if (!res)
+		return -EINVAL;
 	memset(res, 0, sizeof(*res));
+	if (IS_ERR_OR_NULL(m) || !path) {
+		res->status = 2;
+		return -EINVAL;
+	}
 	f = fopen(path, "r");
 	if (!f) {
 		ret = -errno;
@@ -671,6 +687,16 @@ int sio_machine_run_scenario_file(struct sio_machine *m, const char *path,
 		len += n;
 		if (n == 0)
 			break;
+	}
+	/* A directory opens but does not read: not an empty scenario. */
+	if (ferror(f)) {
+		ret = errno ? -errno : -EIO;
+		snprintf(res->parse_error, sizeof(res->parse_error),
+			 "%s: %s", path, strerror(-ret));
+		fclose(f);
+		kfree(buf);
+		res->status = 2;
+		return ret;
 	}
 	fclose(f);
 	ret = sio_machine_run_scenario(m, path, buf, len, opts, res);

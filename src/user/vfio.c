@@ -7,6 +7,8 @@
  */
 #include "user/vfio.h"
 #include <softiommu/iommu.h>
+#include <softiommu/iommu-driver.h>
+#include "mem/phys-mem.h"
 
 /*
  * Per bound device; dev->driver_data.  Every field is protected by the
@@ -252,33 +254,81 @@ int sio_vfio_detach(struct sio_device *dev)
 	return ret;
 }
 
+/*
+ * What VFIO type1 and iommufd check before they touch the IOMMU: a
+ * non-empty range that does not wrap, aligned to the domain's smallest page,
+ * inside the domain's aperture (the kernel's io-pgtable and drivers WARN
+ * beyond it: a user must get -EINVAL, never a kernel WARN).
+ */
+static int vfio_iova_range_ok(const struct iommu_domain *domain,
+			      unsigned long iova, size_t size)
+{
+	const struct iommu_domain_geometry *geo = &domain->geometry;
+	unsigned long min_pgsize;
+	u64 last;
+
+	if (!size || !domain->pgsize_bitmap)
+		return -EINVAL;
+	last = (u64)iova + size - 1;
+	if (last < iova)
+		return -EINVAL;
+	min_pgsize = 1UL << __ffs(domain->pgsize_bitmap);
+	if ((iova | size) & (min_pgsize - 1))
+		return -EINVAL;
+	if (iova < geo->aperture_start || last > geo->aperture_end)
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * sio_vfio_map() - map [@iova, +@size) to @paddr in @dev's user domain
  * @dev: an open device with a user domain
  * @iova: I/O virtual address
  * @paddr: physical address
  * @size: bytes
- * @prot: IOMMU_READ/IOMMU_WRITE/...
+ * @prot: IOMMU_READ and/or IOMMU_WRITE, maybe more IOMMU_* bits
+ *
+ * The range is checked first, as VFIO and iommufd do, so a user never
+ * reaches a driver or page-table WARN.
  *
  * Context: may sleep; takes the device lock, then the driver's map locks.
  * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open);
- * -ENOENT (no user domain); iommu_map()'s error.
+ * -ENOENT (no user domain); -EINVAL (no READ/WRITE in @prot, empty,
+ * wrapping or misaligned range, or outside the domain's aperture);
+ * -EFAULT (@paddr range not in the machine's RAM, when it has RAM: nothing
+ * a user could have pinned); iommu_map()'s error.
  */
 int sio_vfio_map(struct sio_device *dev, unsigned long iova, u64 paddr,
 		 size_t size, int prot)
 {
 	struct sio_vfio_device *vdev = vfio_lock(dev);
+	struct sio_phys_mem *mem;
 	int ret;
 
 	if (IS_ERR(vdev))
 		return (int)PTR_ERR(vdev);
+	ret = -EBADF;
 	if (!vdev->open)
-		ret = -EBADF;
-	else if (!vdev->domain)
-		ret = -ENOENT;
-	else
-		ret = iommu_map(vdev->domain, iova, paddr, size, prot,
-				GFP_KERNEL);
+		goto unlock;
+	ret = -ENOENT;
+	if (!vdev->domain)
+		goto unlock;
+	ret = -EINVAL;
+	if (!(prot & (IOMMU_READ | IOMMU_WRITE)) || paddr + size - 1 < paddr)
+		goto unlock;
+	ret = vfio_iova_range_ok(vdev->domain, iova, size);
+	if (ret)
+		goto unlock;
+	/*
+	 * VFIO maps what it pinned: memory outside RAM cannot be pinned.  A
+	 * machine without RAM (mock-only) has nothing to check against.
+	 */
+	mem = READ_ONCE(dev->machine->mem);
+	ret = -EFAULT;
+	if (mem && !sio_phys_range_valid(mem, paddr, size))
+		goto unlock;
+	ret = iommu_map(vdev->domain, iova, paddr, size, prot, GFP_KERNEL);
+unlock:
 	sio_device_unlock(dev);
 	return ret;
 }
@@ -291,7 +341,8 @@ int sio_vfio_map(struct sio_device *dev, unsigned long iova, u64 paddr,
  *
  * Context: may sleep; takes the device lock, then the driver's unmap locks.
  * Return: 0; -ENODEV (not bound to a vfio driver); -EBADF (not open);
- * -ENOENT (no user domain, or nothing mapped there).
+ * -ENOENT (no user domain, or nothing mapped there); -EINVAL (empty,
+ * wrapping or misaligned range, or outside the domain's aperture).
  */
 int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size)
 {
@@ -300,12 +351,17 @@ int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size)
 
 	if (IS_ERR(vdev))
 		return (int)PTR_ERR(vdev);
+	ret = -EBADF;
 	if (!vdev->open)
-		ret = -EBADF;
-	else if (!vdev->domain)
-		ret = -ENOENT;
-	else
-		ret = iommu_unmap(vdev->domain, iova, size) ? 0 : -ENOENT;
+		goto unlock;
+	ret = -ENOENT;
+	if (!vdev->domain)
+		goto unlock;
+	ret = vfio_iova_range_ok(vdev->domain, iova, size);
+	if (ret)
+		goto unlock;
+	ret = iommu_unmap(vdev->domain, iova, size) ? 0 : -ENOENT;
+unlock:
 	sio_device_unlock(dev);
 	return ret;
 }
@@ -330,35 +386,191 @@ struct iommu_domain *sio_vfio_user_domain(struct sio_device *dev)
 	return d;
 }
 
+/*
+ * Legacy group opens (sio_vfio_group_open()).  The kernel's VFIO revokes a
+ * group's user ownership (detaches its container) when the last device of
+ * the group is unregistered, before the IOMMU core releases that device, so
+ * the core never sees an owned group empty out.  Here a group can be opened
+ * without any device bound to a vfio driver, so the revocation hangs off
+ * the bus notifier instead (sio_vfio_bus_notifier()).
+ *
+ * vfio_groups_lock protects vfio_groups and every record on it.  It nests
+ * inside bus->notifier_lock (the notifier) and outside the IOMMU group
+ * mutex (it is held across the release of a claim).  Initialised once.
+ */
+struct vfio_group_open {
+	struct list_head node;
+	struct iommu_group *group;	/* holds a reference */
+	struct sio_machine *machine;	/* the group's */
+	bool revoked;			/* its last device left: claim dropped */
+};
+
+static struct mutex vfio_groups_lock;
+static LIST_HEAD(vfio_groups);
+static pthread_once_t vfio_groups_once = PTHREAD_ONCE_INIT;
+
+static void vfio_groups_init(void)
+{
+	mutex_init(&vfio_groups_lock);
+}
+
+/* The open record of @group (a live one first).  vfio_groups_lock held. */
+static struct vfio_group_open *__vfio_group_find(struct iommu_group *group)
+{
+	struct vfio_group_open *vg, *revoked = NULL;
+
+	lockdep_assert_held(&vfio_groups_lock);
+	list_for_each_entry(vg, &vfio_groups, node) {
+		if (vg->group != group)
+			continue;
+		if (!vg->revoked)
+			return vg;
+		revoked = vg;
+	}
+	return revoked;
+}
+
+static int vfio_group_machine_fn(struct sio_device *dev, void *data)
+{
+	*(struct sio_machine **)data = dev->machine;
+	return 1;
+}
+
 /**
  * sio_vfio_group_open() - the legacy VFIO group path: a user opens @group
  * and claims its DMA ownership
  * @group: the group
  * @cookie: the owner
  *
- * Context: may sleep; takes the IOMMU group mutex.
- * Return: 0, or iommu_group_claim_dma_owner()'s error (-EINVAL, -EPERM,
- * -EBUSY, -ENODEV, the blocking domain's error).
+ * The claim lasts until sio_vfio_group_close(), or until the group's last
+ * device is removed (then it is revoked first, as VFIO does).
+ *
+ * Context: may sleep; takes the IOMMU group mutex, then vfio_groups_lock.
+ * Return: 0, -ENOMEM, or iommu_group_claim_dma_owner()'s error (-EINVAL,
+ * -EPERM, -EBUSY, -ENODEV, the blocking domain's error).
  */
 int sio_vfio_group_open(struct iommu_group *group, void *cookie)
 {
-	int ret = iommu_group_claim_dma_owner(group, cookie);
+	struct vfio_group_open *vg;
+	int ret;
 
-	if (!ret)
-		pr_info("vfio: iommu group %d: opened, user owns DMA",
-			iommu_group_id(group));
-	return ret;
+	pthread_once(&vfio_groups_once, vfio_groups_init);
+	vg = kzalloc(sizeof(*vg), GFP_KERNEL);
+	if (!vg)
+		return -ENOMEM;
+	ret = iommu_group_claim_dma_owner(group, cookie);
+	if (ret) {
+		kfree(vg);
+		return ret;
+	}
+	/* A claimed group has a device (an empty one cannot be claimed). */
+	iommu_group_for_each_dev(group, &vg->machine, vfio_group_machine_fn);
+	vg->group = iommu_group_ref_get(group);
+	mutex_lock(&vfio_groups_lock);
+	list_add_tail(&vg->node, &vfio_groups);
+	mutex_unlock(&vfio_groups_lock);
+	pr_info("vfio: iommu group %d: opened, user owns DMA",
+		iommu_group_id(group));
+	return 0;
 }
 
 /**
  * sio_vfio_group_close() - undo sio_vfio_group_open()
  * @group: the group
  *
- * Context: may sleep; takes the IOMMU group mutex.
+ * A claim revoked because the group's last device went is not released
+ * again.  A group this layer did not open is released anyway (the core
+ * WARNs if it is not owned), as before.
+ *
+ * Context: may sleep; takes vfio_groups_lock, then the IOMMU group mutex.
  */
 void sio_vfio_group_close(struct iommu_group *group)
 {
-	iommu_group_release_dma_owner(group);
+	struct vfio_group_open *vg;
+
+	if (!group)
+		return;
+	pthread_once(&vfio_groups_once, vfio_groups_init);
+	mutex_lock(&vfio_groups_lock);
+	vg = __vfio_group_find(group);
+	if (vg)
+		list_del(&vg->node);
+	if (!vg || !vg->revoked)
+		iommu_group_release_dma_owner(group);
+	mutex_unlock(&vfio_groups_lock);
 	pr_info("vfio: iommu group %d: user ownership released",
 		iommu_group_id(group));
+	if (vg) {
+		iommu_group_put(vg->group);
+		kfree(vg);
+	}
+}
+
+/**
+ * sio_vfio_bus_notifier() - a bus notifier (priority
+ * SIO_VFIO_NOTIFIER_PRIORITY, so it runs before the IOMMU core's): when a
+ * removed device is the last one of a group a user opened, the user's
+ * claim is revoked before the core releases the device
+ * @nb: the notifier block
+ * @action: enum sio_bus_notify
+ * @data: the device
+ *
+ * Context: bus->notifier_lock held; takes vfio_groups_lock, then the IOMMU
+ * group mutex.
+ * Return: NOTIFY_DONE.
+ */
+int sio_vfio_bus_notifier(struct sio_notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	struct sio_iommu_group_info info;
+	struct sio_device *dev = data;
+	struct vfio_group_open *vg;
+	struct iommu_group *group;
+
+	(void)nb;
+	if (action != SIO_BUS_NOTIFY_REMOVED_DEVICE)
+		return NOTIFY_DONE;
+	group = iommu_group_get(dev);
+	if (!group)
+		return NOTIFY_DONE;
+	pthread_once(&vfio_groups_once, vfio_groups_init);
+	mutex_lock(&vfio_groups_lock);
+	vg = __vfio_group_find(group);
+	if (vg && !vg->revoked && !sio_iommu_group_get_info(group, &info) &&
+	    info.num_devices == 1) {
+		/* The kernel's vfio_device_remove_group(): detach first. */
+		iommu_group_release_dma_owner(group);
+		vg->revoked = true;
+		pr_info("vfio: iommu group %d: last device %s removed, user ownership revoked",
+			iommu_group_id(group), sio_dev_name(dev));
+	}
+	mutex_unlock(&vfio_groups_lock);
+	iommu_group_put(group);
+	return NOTIFY_DONE;
+}
+
+/**
+ * sio_vfio_machine_exit() - forget the group opens of @m (its devices are
+ * gone, so every one of them was revoked)
+ * @m: the machine being destroyed, before its IOMMU core state goes
+ *
+ * Context: may sleep; takes vfio_groups_lock; puts groups without it.
+ */
+void sio_vfio_machine_exit(struct sio_machine *m)
+{
+	struct vfio_group_open *vg, *tmp;
+	LIST_HEAD(gone);
+
+	pthread_once(&vfio_groups_once, vfio_groups_init);
+	mutex_lock(&vfio_groups_lock);
+	list_for_each_entry_safe(vg, tmp, &vfio_groups, node)
+		if (vg->machine == m)
+			list_move_tail(&vg->node, &gone);
+	mutex_unlock(&vfio_groups_lock);
+	list_for_each_entry_safe(vg, tmp, &gone, node) {
+		WARN_ON(!vg->revoked);
+		list_del(&vg->node);
+		iommu_group_put(vg->group);
+		kfree(vg);
+	}
 }

@@ -26,7 +26,10 @@ void sio_stub_remove(struct sio_device *dev);
  * device lock (it nests outside the IOMMU group mutex).
  * Return: 0 or -errno: -ENODEV not bound to a vfio driver, -EBUSY already
  * open / domain already attached, -EBADF not open, -ENOENT no user domain,
- * or what the IOMMU core returned (-EPERM, -EBUSY, -EINVAL, -ENOMEM).
+ * -EINVAL (map/unmap) a range outside the user domain's aperture, empty,
+ * wrapping or misaligned (checked before the IOMMU is touched, as VFIO
+ * does), -EFAULT (map) a physical range outside the machine's RAM, or what
+ * the IOMMU core returned (-EPERM, -EBUSY, -EINVAL, -ENOMEM).
  */
 int sio_vfio_open(struct sio_device *dev, void *cookie);
 int sio_vfio_close(struct sio_device *dev);
@@ -39,8 +42,19 @@ int sio_vfio_unmap(struct sio_device *dev, unsigned long iova, size_t size);
 /* The user domain of an open device, or NULL. */
 struct iommu_domain *sio_vfio_user_domain(struct sio_device *dev);
 
-/* Group-level ownership (legacy VFIO group path). */
+/*
+ * Group-level ownership (legacy VFIO group path).  The claim is revoked when
+ * the group's last device is removed (sio_vfio_bus_notifier(), which the
+ * machine registers on every bus); a later close only forgets it.
+ */
 int sio_vfio_group_open(struct iommu_group *group, void *cookie);
 void sio_vfio_group_close(struct iommu_group *group);
+
+/* Runs before the IOMMU core's notifier (priority 0), which releases devices. */
+#define SIO_VFIO_NOTIFIER_PRIORITY	10
+int sio_vfio_bus_notifier(struct sio_notifier_block *nb, unsigned long action,
+			  void *data);
+/* Drop what is left of @m's group opens; before its IOMMU core goes. */
+void sio_vfio_machine_exit(struct sio_machine *m);
 
 #endif /* SIO_USER_VFIO_H */

@@ -144,6 +144,134 @@ TEST_F(iommu_core, invariant_checker_reports_bad_state)
 	test_expect_warns(2);
 }
 
+/*
+ * Issue 8 defect 7: a group claim and a device claim by the same owner
+ * coexist (owner_cnt 2, as in the kernel); releasing the device first and
+ * then the group is clean, and the checker agrees at every step.
+ */
+TEST_F(iommu_core, group_claim_plus_device_claim_same_owner)
+{
+	struct fx *fx = &self->fx;
+	struct sio_device *d;
+	struct iommu_group *g;
+
+	test_add_dev(d, fx, "0000:00:01.0", "iommu0", NULL);
+	g = grp(d);
+	test_claim_group(g, OWNER_A);
+	test_claim_dev(d, OWNER_A);
+	EXPECT_EQ(2, fx_owner_cnt(d));
+	ASSERT_INVARIANTS(fx);
+	iommu_device_release_dma_owner(d);
+	EXPECT_EQ(1, fx_owner_cnt(d));
+	EXPECT_EQ(fx_blocking_domain(d), fx_group_domain(d));
+	ASSERT_INVARIANTS(fx);
+	iommu_group_release_dma_owner(g);
+	EXPECT_EQ(0, fx_owner_cnt(d));
+	EXPECT_EQ(fx_default_domain(d), fx_group_domain(d));
+	ASSERT_INVARIANTS(fx);
+	EXPECT_EQ(0, NEW_WARNS());
+}
+
+/*
+ * The reverse order: the group release drops every claim, so the device's
+ * release finds nothing to release and WARNs, as the kernel's
+ * __iommu_release_dma_ownership() does; the state stays consistent.
+ */
+TEST_F(iommu_core, group_release_before_device_release_warns)
+{
+	struct fx *fx = &self->fx;
+	struct sio_device *d;
+	struct iommu_group *g;
+
+	test_add_dev(d, fx, "0000:00:01.0", "iommu0", NULL);
+	g = grp(d);
+	test_claim_group(g, OWNER_A);
+	test_claim_dev(d, OWNER_A);
+	iommu_group_release_dma_owner(g);
+	EXPECT_EQ(0, fx_owner_cnt(d));
+	ASSERT_INVARIANTS(fx);
+	EXPECT_EQ(0, NEW_WARNS());
+	iommu_device_release_dma_owner(d);
+	EXPECT_EQ(1, NEW_WARNS());
+	EXPECT_EQ(0, fx_owner_cnt(d));
+	EXPECT_EQ(fx_default_domain(d), fx_group_domain(d));
+	ASSERT_INVARIANTS(fx);
+	test_expect_warns(1);
+}
+
+/*
+ * Attaching a group while a DMA-API driver is bound is allowed (the kernel's
+ * iommu_attach_group() does not look at DMA-API users); the checker accepts
+ * the state.
+ */
+TEST_F(iommu_core, attach_group_with_dma_api_driver_bound)
+{
+	struct fx *fx = &self->fx;
+	struct iommu_domain *p;
+	struct sio_device *d;
+
+	test_add_dev(d, fx, "0000:00:01.0", "iommu0", NULL);
+	test_bind_dma(fx, d);
+	test_alloc_paging(p, d);
+	test_attach_group(p, grp(d));
+	EXPECT_EQ(p, fx_group_domain(d));
+	EXPECT_EQ(1, fx_owner_cnt(d));
+	ASSERT_INVARIANTS(fx);
+	iommu_detach_group(p, grp(d));
+	EXPECT_EQ(fx_default_domain(d), fx_group_domain(d));
+	iommu_domain_free(p);
+	fx_unbind(d);
+	ASSERT_INVARIANTS(fx);
+	EXPECT_EQ(0, NEW_WARNS());
+}
+
+/*
+ * Issue 8 defect 2 (library side): freeing a domain that is still attached
+ * (to a device, a group, or a group's own default domain) WARNs and frees
+ * nothing, so nobody is left using freed memory and the caller can detach
+ * and free it again.  A divergence: the kernel frees it anyway.
+ */
+TEST_F(iommu_core, free_of_attached_domain_is_refused)
+{
+	struct fx *fx = &self->fx;
+	struct iommu_domain *p, *q, *def;
+	struct sio_device *d;
+
+	test_add_dev(d, fx, "0000:00:01.0", "iommu0", NULL);
+	def = fx_default_domain(d);
+	test_alloc_paging(p, d);
+	test_attach_dev(p, d);
+	test_map(p, 0x10000, 0x80000, 0x1000);
+	iommu_domain_free(p);
+	EXPECT_EQ(1, NEW_WARNS());
+	EXPECT_EQ(p, fx_group_domain(d));
+	EXPECT_EQ(0x80000ULL, iommu_iova_to_phys(p, 0x10000));
+	ASSERT_INVARIANTS(fx);
+
+	/* The group's default domain is the core's. */
+	iommu_domain_free(def);
+	EXPECT_EQ(2, NEW_WARNS());
+	EXPECT_EQ(def, fx_default_domain(d));
+
+	iommu_detach_device(p, d);
+	EXPECT_EQ(def, fx_group_domain(d));
+	iommu_domain_free(p);
+	EXPECT_EQ(2, NEW_WARNS());
+
+	/* Attached to a claimed group. */
+	test_alloc_paging(q, d);
+	test_claim_group(grp(d), OWNER_A);
+	test_attach_group(q, grp(d));
+	iommu_domain_free(q);
+	EXPECT_EQ(3, NEW_WARNS());
+	EXPECT_EQ(q, fx_group_domain(d));
+	iommu_detach_group(q, grp(d));
+	iommu_group_release_dma_owner(grp(d));
+	iommu_domain_free(q);
+	ASSERT_INVARIANTS(fx);
+	test_expect_warns(3);
+}
+
 /* Unregistering an IOMMU under bound drivers keeps the survivors exact. */
 TEST_F(iommu_core, unregister_under_bound_drivers)
 {

@@ -449,6 +449,42 @@ TEST_F(smmu, fault_reported_by_event_thread)
 	sio_phys_free_pages(self->s.mem, pa, 0);
 }
 
+/*
+ * Issue 8 defect 2 (driver side): a paging domain freed while a stream
+ * still uses it (attached behind the core's back: the core itself refuses
+ * such a free) WARNs, and the driver blocks the stream first, so neither
+ * the hardware (walks of freed tables) nor the event thread (a fault
+ * reported to the freed domain) touches freed memory.
+ */
+TEST_F(smmu, domain_free_while_attached_warns_and_blocks)
+{
+	struct iommu_domain *def = fx_default_domain(self->dev), *d;
+	struct fault_rec rec = { 0 };
+	unsigned long warns = fx_warns();
+	u64 pa;
+	u8 b;
+
+	d = iommu_paging_domain_alloc(self->dev);
+	ASSERT_FALSE(IS_ERR_OR_NULL(d));
+	pa = st_page(&self->s, 0, 3);
+	ASSERT_EQ(0, iommu_map(d, IOVA, pa, 4096, IOMMU_READ, GFP_KERNEL));
+	iommu_set_fault_handler(d, record_fault, &rec);
+	ASSERT_EQ(0, d->ops->attach_dev(d, self->dev, def));
+	EXPECT_EQ(0, sio_dma_read(self->dev, IOVA, &b, 1));
+
+	iommu_domain_free(d);
+	EXPECT_EQ(1, fx_warns() - warns);
+	EXPECT_EQ(-EFAULT, sio_dma_read(self->dev, IOVA, &b, 1));
+	EXPECT_EQ(-EFAULT, sio_dma_read(self->dev, IOVA + 0x10000, &b, 1));
+	smmu_iommu_flush_events(self->s.iommu);
+	EXPECT_EQ(0, rec.calls);
+
+	/* Back to what the core believes the device uses. */
+	ASSERT_EQ(0, def->ops->attach_dev(def, self->dev, NULL));
+	sio_phys_free_pages(self->s.mem, pa, 0);
+	test_expect_warns(1);
+}
+
 TEST_F(smmu, stage2_domain)
 {
 	struct fault_rec rec = { 0 };

@@ -247,11 +247,63 @@ struct iommu_domain *smmu_domain_alloc_paging_flags(struct sio_device *dev,
 	return smmu_domain_alloc_paging(dev);
 }
 
+static void smmu_clear_cd(struct smmu_master *master, u32 ssid);
+static void smmu_master_write_static_ste(struct smmu_master *master,
+					 bool identity);
+
+/*
+ * @sd is being freed while streams still use it: a caller bug (the core
+ * refuses such frees, so only a direct driver-op user gets here).  WARN,
+ * then cut every such stream and PASID off @sd (blocked RID, cleared CD)
+ * so that neither the hardware nor the event thread reaches it once it is
+ * freed.  Context: as smmu_domain_free(); takes streams_lock, then cmdq_lock.
+ */
+static void smmu_domain_scrub(struct smmu_domain *sd)
+{
+	struct smmu_device *smmu = sd->smmu;
+	struct smmu_master *master;
+	unsigned long sid, pasid;
+	unsigned int users = 0;
+	struct smmu_domain *pd;
+
+	mutex_lock(&smmu->streams_lock);
+	xa_for_each(&smmu->streams, sid, master) {
+		unsigned int hit = 0;
+
+		/* A master is listed once per stream ID: visit it once. */
+		if (master->sids[0] != sid)
+			continue;
+		xa_for_each(&master->pasids, pasid, pd) {
+			if (pd != sd)
+				continue;
+			smmu_clear_cd(master, pasid);
+			xa_erase(&master->pasids, pasid);
+			master->nr_pasids--;
+			hit++;
+		}
+		if (master->rid_domain == &sd->domain) {
+			if (sd->stage == SMMU_STAGE_1)
+				smmu_clear_cd(master, IOMMU_NO_PASID);
+			master->rid_domain = &smmu_blocked_domain;
+			hit++;
+		}
+		/* A RID off paging domains: its STE follows the PASIDs left. */
+		if (hit && !smmu_domain_is_paging(master->rid_domain))
+			smmu_master_write_static_ste(master,
+				master->rid_domain == &smmu_identity_domain);
+		users += hit;
+	}
+	mutex_unlock(&smmu->streams_lock);
+	WARN(users, "%s: domain freed while %u stream(s)/PASID(s) still use it",
+	     SMMU_DRV_NAME, users);
+}
+
 static void smmu_domain_free(struct iommu_domain *domain)
 {
 	struct smmu_domain *sd = to_smmu_domain(domain);
 	struct smmu_device *smmu = sd->smmu;
 
+	smmu_domain_scrub(sd);
 	/* Flushes the ASID/VMID (tlb_flush_all) before the tables go. */
 	free_io_pgtable_ops(sd->pgtbl);
 	/* Wait for a fault report that may still be using the domain. */
