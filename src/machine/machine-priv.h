@@ -106,15 +106,11 @@ static inline struct machine_state *machine_state(struct sio_machine *m)
 /* Bus of kind @kind ("pci"/"platform") if declared, else NULL. */
 struct sio_bus *sio_machine_bus(struct sio_machine *m, const char *kind);
 
-/*
- * sio_machine_for_each_device() - call @fn for every device the machine
- * created, with a reference held, until it returns non-zero.
- * Context: may sleep; @fn is called without the machine lock.
- */
+/* Call @fn on each device @m created, referenced, until it returns non-zero. */
 int sio_machine_for_each_device(struct sio_machine *m, void *data,
 				int (*fn)(struct sio_device *dev, void *data));
 
-/* Find the group with id @id.  Return: referenced group or NULL. */
+/* The group with id @id among @m's devices, referenced, or NULL. */
 struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id);
 
 /* Default RAM of a machine that needs memory and declared none. */
@@ -126,24 +122,12 @@ struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id);
 /* Create the default memory if @m has none.  Return: 0 or -errno. */
 int sio_machine_ensure_memory(struct sio_machine *m);
 
-/**
- * sio_machine_add_iommu_opts() - sio_machine_add_iommu() with the options
- * of an SMMU declaration
- * @m: the machine
- * @decl: kind and name (mock options ignored for an SMMU)
- * @smmu: SMMU options, or NULL for the defaults
- *
- * Context: may sleep.  Return: as sio_machine_add_iommu().
- */
+/* sio_machine_add_iommu() with the options of an SMMU declaration. */
 int sio_machine_add_iommu_opts(struct sio_machine *m,
 			       const struct sio_iommu_decl *decl,
 			       const struct sio_smmu_decl *smmu);
 
-/*
- * The IOMMU instance @dev's firmware description names.  Return: the
- * instance or NULL.  Instances live until sio_machine_destroy().
- * Context: takes the machine lock.
- */
+/* The IOMMU instance @dev's firmware names, or NULL. */
 struct machine_iommu *sio_machine_dev_iommu(struct sio_machine *m,
 					    struct sio_device *dev);
 
@@ -151,11 +135,14 @@ struct machine_iommu *sio_machine_dev_iommu(struct sio_machine *m,
 void sio_machine_flush_iommu_events(struct sio_machine *m);
 
 /* ---- machine-smmu.c: the "smmu" IOMMU kind ---- */
+/* Hardware model, then (unless bound later) driver, for "iommu smmu NAME". */
 struct iommu_device *machine_smmu_create(struct sio_machine *m,
 					 const struct sio_iommu_decl *decl,
 					 const struct sio_smmu_decl *opts,
 					 struct machine_iommu *mi);
+/* Undo machine_smmu_create(). */
 void machine_smmu_destroy(struct machine_iommu *mi);
+/* Whether @mi is of the "smmu" kind (defined in machine.c). */
 bool machine_iommu_is_smmu(const struct machine_iommu *mi);
 
 #endif /* SIO_MACHINE_MACHINE_PRIV_H */

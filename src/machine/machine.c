@@ -81,6 +81,14 @@ static const struct machine_iommu_kind machine_iommu_kinds[] = {
 	{ "smmu", smmu_kind_create, machine_smmu_destroy, 0 },
 };
 
+/**
+ * machine_iommu_is_smmu() - whether @mi is of the "smmu" IOMMU kind
+ * @mi: an instance record of the machine
+ *
+ * Context: any thread; takes no lock and does not sleep (@mi->kind is set
+ * before the record is listed and never changes).
+ * Return: true for an SMMU instance, false for a mock one.
+ */
 bool machine_iommu_is_smmu(const struct machine_iommu *mi)
 {
 	return mi->kind == &machine_iommu_kinds[2];
@@ -96,6 +104,15 @@ static const struct machine_iommu_kind *iommu_kind_find(const char *name)
 	return NULL;
 }
 
+/**
+ * sio_machine_iommu_kind_known() - see include/softiommu/machine.h
+ * @kind: an IOMMU driver kind name ("mock", "mock2", "smmu"), or NULL
+ *
+ * Context: any thread; reads a constant table, takes no lock, does not
+ * sleep.
+ * Return: true if @kind names a built-in IOMMU driver kind; false for any
+ * other name and for NULL.
+ */
 bool sio_machine_iommu_kind_known(const char *kind)
 {
 	return kind && iommu_kind_find(kind);
@@ -176,6 +193,15 @@ static const struct machine_driver_kind *driver_kind_find(const char *name)
 	return NULL;
 }
 
+/**
+ * sio_machine_driver_kind_known() - see include/softiommu/machine.h
+ * @kind: a driver kind name ("dma-api", "vfio", "stub"), or NULL
+ *
+ * Context: any thread; reads a constant table, takes no lock, does not
+ * sleep.
+ * Return: true if @kind names a built-in driver kind; false for any other
+ * name and for NULL.
+ */
 bool sio_machine_driver_kind_known(const char *kind)
 {
 	return kind && driver_kind_find(kind);
@@ -185,7 +211,12 @@ bool sio_machine_driver_kind_known(const char *kind)
 
 /**
  * sio_machine_create() - see include/softiommu/machine.h
- * Context: may sleep.  Return: the machine or ERR_PTR(-ENOMEM).
+ * @name: for log messages; NULL means "softiommu"
+ *
+ * Context: any thread; may sleep.  The new machine is not shared yet, so
+ * no lock is taken.
+ * Return: the machine, or ERR_PTR(-ENOMEM) (sio_ptr_err() for the user);
+ * nothing is left allocated on failure.
  */
 struct sio_machine *sio_machine_create(const char *name)
 {
@@ -261,6 +292,15 @@ static int bus_index(const char *kind)
 	return -1;
 }
 
+/**
+ * sio_machine_bus() - the bus of kind @kind, if @m declared one
+ * @m: a live machine (not checked)
+ * @kind: "pci" or "platform"; NULL or another name finds nothing
+ *
+ * Context: any thread; takes no lock and does not sleep.  A bus is set by
+ * sio_machine_add_bus() and stays until sio_machine_destroy().
+ * Return: the bus (not referenced), or NULL.
+ */
 struct sio_bus *sio_machine_bus(struct sio_machine *m, const char *kind)
 {
 	int i = kind ? bus_index(kind) : -1;
@@ -270,7 +310,18 @@ struct sio_bus *sio_machine_bus(struct sio_machine *m, const char *kind)
 
 /**
  * sio_machine_add_bus() - see include/softiommu/machine.h
- * Context: may sleep.  Return: 0, -EINVAL, -EEXIST, -ENOMEM.
+ * @m: the machine
+ * @kind: "pci" or "platform"
+ *
+ * Registers the bus, hooks the IOMMU core and then the VFIO-like layer's
+ * notifier to it; a failure undoes the steps already done.
+ *
+ * Context: may sleep.  Takes no machine lock: the bus slot is read and set
+ * unlocked; a concurrent declaration of the same kind fails in the device
+ * model (-EEXIST).
+ * Return: 0; -EINVAL (NULL or error-pointer @m, NULL or unknown @kind);
+ * -EEXIST (@m has that bus already); -ENOMEM; or the error of the device
+ * model or of the IOMMU core's bus hook.
  */
 int sio_machine_add_bus(struct sio_machine *m, const char *kind)
 {
@@ -310,7 +361,11 @@ unregister:
 
 /**
  * sio_machine_add_iommu() - see include/softiommu/machine.h
- * Context: may sleep.  Return: as sio_machine_add_iommu_opts().
+ * @m: the machine
+ * @decl: the instance; an "smmu" kind gets the model's default hardware
+ *
+ * Context: may sleep; see sio_machine_add_iommu_opts().
+ * Return: as sio_machine_add_iommu_opts().
  */
 int sio_machine_add_iommu(struct sio_machine *m,
 			  const struct sio_iommu_decl *decl)
@@ -320,7 +375,14 @@ int sio_machine_add_iommu(struct sio_machine *m,
 
 /**
  * sio_machine_get_device() - see include/softiommu/machine.h
- * Context: may sleep.  Return: a referenced device, or NULL.
+ * @m: the machine
+ * @name: device name, looked up on every bus
+ *
+ * Context: any thread; may sleep (takes the machine's and the buses' list
+ * locks around the lookup).
+ * Return: the device with a reference (drop it with
+ * sio_machine_put_device()), or NULL: no device of that name, or a NULL or
+ * error-pointer @m, or a NULL @name.
  */
 struct sio_device *sio_machine_get_device(struct sio_machine *m,
 					  const char *name)
@@ -332,6 +394,9 @@ struct sio_device *sio_machine_get_device(struct sio_machine *m,
 
 /**
  * sio_machine_put_device() - see include/softiommu/machine.h
+ * @dev: a device from sio_machine_get_device(); NULL or an error pointer
+ *	is a no-op
+ *
  * Context: may sleep (the last reference frees the device, and may free
  * what its destroyed machine left behind).
  */
@@ -343,7 +408,13 @@ void sio_machine_put_device(struct sio_device *dev)
 
 /**
  * sio_machine_add_smmu() - see include/softiommu/machine.h
- * Context: may sleep.  Return: as sio_machine_add_iommu_opts().
+ * @m: the machine
+ * @name: instance name
+ * @hw: the hardware, or NULL for the model's defaults
+ *
+ * Context: may sleep; see sio_machine_add_iommu_opts().
+ * Return: -EINVAL for a NULL or error-pointer @m, or a NULL, empty or too
+ * long @name; otherwise as sio_machine_add_iommu_opts().
  */
 int sio_machine_add_smmu(struct sio_machine *m, const char *name,
 			 const struct sio_smmu_decl *hw)
@@ -363,6 +434,27 @@ int sio_machine_add_smmu(struct sio_machine *m, const char *name,
 	 SIO_IOMMU_DECL_SINGLE_GROUP | SIO_IOMMU_DECL_DEFERRED_ATTACH |        \
 	 SIO_IOMMU_DECL_LEGACY_DEFAULT)
 
+/**
+ * sio_machine_add_iommu_opts() - sio_machine_add_iommu() with the options
+ * of an SMMU declaration
+ * @m: the machine
+ * @decl: kind and name (the mock options are ignored for an SMMU)
+ * @smmu: SMMU options, or NULL for the defaults (ignored for a mock)
+ *
+ * Creating the instance registers it with the IOMMU core, which probes the
+ * devices behind it; an SMMU declared with @smmu->driver_later gets only
+ * its hardware, and its driver binds in sio_machine_bind_smmu_drivers().
+ *
+ * Context: may sleep.  Takes the machine lock for the name check and again
+ * to list the instance, never while creating it (so the check does not
+ * exclude a concurrent declaration of the same name).
+ * Return: 0; -EINVAL (NULL or error-pointer @m, NULL @decl, an empty or
+ * unterminated @kind or @name, @flags bits not defined in machine.h, a
+ * @def_domain_type other than 0, IOMMU_DOMAIN_DMA and
+ * IOMMU_DOMAIN_IDENTITY, an unknown kind, or SMMU options the driver or
+ * the hardware model refuses); -EEXIST (an instance of that name exists);
+ * -ENOMEM; or the driver's or the IOMMU core's error.
+ */
 int sio_machine_add_iommu_opts(struct sio_machine *m,
 			       const struct sio_iommu_decl *decl,
 			       const struct sio_smmu_decl *smmu)
@@ -499,8 +591,20 @@ static int device_decl_check(const struct sio_device_decl *decl)
 
 /**
  * sio_machine_add_device() - see include/softiommu/machine.h
- * Context: may sleep.  Return: 0, -EINVAL, -ENODEV (no such bus), -EEXIST,
- * -ENOMEM, or the device model's error.
+ * @m: the machine
+ * @decl: the device and its firmware description
+ *
+ * Adding the device lets the IOMMU core probe it and, if the bus
+ * autoprobes, binds a matching driver, all in the calling thread.
+ *
+ * Context: may sleep; no device lock held.  Takes the shell lock and then
+ * the machine lock, each only to list the device.
+ * Return: 0; -EINVAL (NULL or error-pointer @m, NULL @decl, an empty or
+ * unterminated @bus or @name, an unterminated optional field, @num_ids or
+ * @num_resv beyond the SIO_DECL_MAX_*, @pasid_bits above 20, or a reserved
+ * region that is empty, wraps or has no such type); -ENODEV (@bus not
+ * declared); -EEXIST (the name is taken); -ENOMEM; or the device model's
+ * error.
  */
 int sio_machine_add_device(struct sio_machine *m,
 			   const struct sio_device_decl *decl)
@@ -568,7 +672,14 @@ int sio_machine_add_device(struct sio_machine *m,
 
 /**
  * sio_machine_remove_device() - see include/softiommu/machine.h
- * Context: may sleep; no device lock held.  Return: 0, -EINVAL, -ENODEV.
+ * @m: the machine
+ * @name: device name
+ *
+ * Context: may sleep; no device lock held.  Takes the machine lock only to
+ * take the device off the machine's list, then unbinds and unregisters it
+ * without it.
+ * Return: 0; -EINVAL (NULL or error-pointer @m, NULL @name); -ENODEV (no
+ * such device, or already removed).
  */
 int sio_machine_remove_device(struct sio_machine *m, const char *name)
 {
@@ -595,8 +706,20 @@ int sio_machine_remove_device(struct sio_machine *m, const char *name)
 
 /**
  * sio_machine_add_driver() - see include/softiommu/machine.h
- * Context: may sleep.  Return: 0, -EINVAL, -ENODEV (no such bus), -EEXIST,
- * -ENOMEM, or the device model's error.
+ * @m: the machine
+ * @decl: the driver instance
+ *
+ * Registering the driver binds it to every matching unbound device of its
+ * bus (their probe runs in the calling thread); probe failures are not
+ * returned.
+ *
+ * Context: may sleep; no device lock held.  Takes the machine lock only to
+ * list the driver.
+ * Return: 0; -EINVAL (NULL or error-pointer @m, NULL @decl, an empty or
+ * unterminated @bus, @name, @kind or id, an unterminated @needs, @num_ids
+ * beyond SIO_DECL_MAX_DRV_IDS, an unknown @kind); -ENODEV (@bus not
+ * declared); -EEXIST (a driver of that name is on the bus); -ENOMEM; or
+ * the device model's error.
  */
 int sio_machine_add_driver(struct sio_machine *m,
 			   const struct sio_driver_decl *decl)
@@ -657,7 +780,15 @@ int sio_machine_add_driver(struct sio_machine *m,
 
 /**
  * sio_machine_remove_driver() - see include/softiommu/machine.h
- * Context: may sleep; no device lock held.  Return: 0, -EINVAL, -ENODEV.
+ * @m: the machine
+ * @bus: "pci" or "platform", or NULL for any bus
+ * @name: driver name
+ *
+ * Context: may sleep; no device lock held.  Takes the machine lock only to
+ * take the driver off the machine's list, then unregisters it (unbinding
+ * its devices) without it.
+ * Return: 0; -EINVAL (NULL or error-pointer @m, NULL @name); -ENODEV (no
+ * such driver).
  */
 int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
 			      const char *name)
@@ -685,6 +816,20 @@ int sio_machine_remove_driver(struct sio_machine *m, const char *bus,
 	return 0;
 }
 
+/**
+ * sio_machine_for_each_device() - call @fn on every device @m created
+ * @m: a live machine (not checked)
+ * @data: passed to @fn
+ * @fn: called with a reference held on the device; non-zero stops the walk
+ *
+ * Walks a snapshot taken under the machine lock, in add order: a device
+ * added meanwhile is not seen, one removed meanwhile still is.
+ *
+ * Context: may sleep; takes the machine lock for the snapshot only, so @fn
+ * runs without it and may call into the device model or the core.
+ * Return: 0, the first non-zero value @fn returned, or -ENOMEM (no device
+ * visited).
+ */
 int sio_machine_for_each_device(struct sio_machine *m, void *data,
 				int (*fn)(struct sio_device *dev, void *data))
 {
@@ -736,6 +881,15 @@ static int find_group_fn(struct sio_device *dev, void *data)
 	return 0;
 }
 
+/**
+ * sio_machine_find_group() - the group with id @id among @m's devices
+ * @m: a live machine (not checked)
+ * @id: iommu_group_id() of the group
+ *
+ * Context: may sleep; see sio_machine_for_each_device().
+ * Return: the group with a reference (drop it with iommu_group_put()), or
+ * NULL: no device of @m is in such a group, or memory ran out.
+ */
 struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id)
 {
 	struct find_group_arg a = { .id = id };
@@ -746,7 +900,15 @@ struct iommu_group *sio_machine_find_group(struct sio_machine *m, int id)
 
 /**
  * sio_machine_add_memory() - see include/softiommu/machine.h
- * Context: may sleep.  Return: 0, -EINVAL, -EEXIST, -ENOMEM.
+ * @m: the machine
+ * @base: first physical address (0 = MACHINE_MEM_DEFAULT_BASE)
+ * @size: bytes, a non-zero multiple of the 4 KiB frame
+ *
+ * Context: may sleep.  Takes no lock: @m->mem is set once, before any
+ * IOMMU or endpoint reads it (struct sio_machine, src/dev/device.h).
+ * Return: 0; -EINVAL (NULL or error-pointer @m, a zero or unaligned @size,
+ * an unaligned @base, a range that wraps, or one the memory model refuses;
+ * checked before -EEXIST); -EEXIST (@m has memory already); -ENOMEM.
  */
 int sio_machine_add_memory(struct sio_machine *m, u64 base, u64 size)
 {
@@ -771,6 +933,16 @@ int sio_machine_add_memory(struct sio_machine *m, u64 base, u64 size)
 	return 0;
 }
 
+/**
+ * sio_machine_ensure_memory() - give @m the default RAM if it has none
+ * @m: a live machine (not checked)
+ *
+ * MACHINE_MEM_DEFAULT_SIZE bytes at MACHINE_MEM_DEFAULT_BASE, for an SMMU
+ * or DMA on a machine that declared no memory.
+ *
+ * Context: may sleep; takes no lock (see sio_machine_add_memory()).
+ * Return: 0 (memory there already, or created), or -ENOMEM.
+ */
 int sio_machine_ensure_memory(struct sio_machine *m)
 {
 	if (m->mem)
@@ -779,6 +951,16 @@ int sio_machine_ensure_memory(struct sio_machine *m)
 				      MACHINE_MEM_DEFAULT_SIZE);
 }
 
+/**
+ * sio_machine_dev_iommu() - the IOMMU instance @dev's firmware names
+ * @m: a live machine (not checked)
+ * @dev: a device of @m
+ *
+ * Context: may sleep; takes the machine lock (a leaf) around the lookup.
+ * Return: the instance record, or NULL (@dev names no IOMMU, or none of
+ * that name was declared).  Instances live until sio_machine_destroy(), so
+ * the record stays valid without a reference.
+ */
 struct machine_iommu *sio_machine_dev_iommu(struct sio_machine *m,
 					    struct sio_device *dev)
 {
@@ -798,6 +980,17 @@ struct machine_iommu *sio_machine_dev_iommu(struct sio_machine *m,
 	return found;
 }
 
+/**
+ * sio_machine_flush_iommu_events() - wait until every SMMU event thread of
+ * @m logged what the hardware queued so far
+ * @m: a live machine (not checked)
+ *
+ * Mock instances have no event queue and are skipped.
+ *
+ * Context: may sleep (waits for the event threads).  Walks the instance
+ * list without the machine lock, so only from the thread that declares
+ * the machine (the one running the scenario).
+ */
 void sio_machine_flush_iommu_events(struct sio_machine *m)
 {
 	struct machine_state *st = machine_state(m);
@@ -816,7 +1009,17 @@ void sio_machine_flush_iommu_events(struct sio_machine *m)
 
 /**
  * sio_machine_sysfs_read() - see include/softiommu/machine.h
- * Context: may sleep.  Return: bytes read or -errno.
+ * @m: the machine
+ * @path: absolute path in @m's virtual sysfs
+ * @buf: gets at most @len - 1 bytes and a terminating NUL
+ * @len: size of @buf (0: nothing stored)
+ *
+ * Context: any thread; may sleep.  The attribute's show() runs in the
+ * calling thread with no sysfs or machine lock held.
+ * Return: the bytes stored in @buf; -EINVAL (NULL or error-pointer @m,
+ * NULL @path or @buf); or the error of the sysfs lookup (-ENOENT,
+ * -ENOTDIR, -EISDIR, -ENAMETOOLONG, -EACCES for a file that cannot be
+ * read, -ENOMEM) or of show().
  */
 ssize_t sio_machine_sysfs_read(struct sio_machine *m, const char *path,
 			       char *buf, size_t len)
@@ -828,7 +1031,18 @@ ssize_t sio_machine_sysfs_read(struct sio_machine *m, const char *path,
 
 /**
  * sio_machine_sysfs_write() - see include/softiommu/machine.h
- * Context: may sleep.  Return: bytes written or -errno.
+ * @m: the machine
+ * @path: absolute path in @m's virtual sysfs
+ * @buf: the bytes to write (a value stops at its first NUL)
+ * @len: number of bytes in @buf
+ *
+ * Context: any thread; may sleep.  The attribute's store() runs in the
+ * calling thread with no sysfs or machine lock held, and may bind, unbind
+ * or probe devices.
+ * Return: what store() returned (the bytes consumed, or -errno); -EINVAL
+ * (NULL or error-pointer @m, NULL @path or @buf); or the error of the
+ * sysfs lookup (-ENOENT, -ENOTDIR, -EISDIR, -ENAMETOOLONG, -EACCES for a
+ * file that cannot be written, -ENOMEM).
  */
 ssize_t sio_machine_sysfs_write(struct sio_machine *m, const char *path,
 				const char *buf, size_t len)
@@ -840,7 +1054,12 @@ ssize_t sio_machine_sysfs_write(struct sio_machine *m, const char *path,
 
 /**
  * sio_machine_destroy() - see include/softiommu/machine.h
- * Context: may sleep.
+ * @m: the machine; NULL or an error pointer is a no-op
+ *
+ * Context: may sleep; no other thread may use @m or any of its devices
+ * (device-side DMA included) until it returns, which is why the machine's
+ * lists are emptied without the machine lock.  Takes the shell lock to
+ * orphan the devices still referenced.
  */
 void sio_machine_destroy(struct sio_machine *m)
 {
