@@ -326,7 +326,7 @@ static struct machine_iommu *next_unbound_smmu(struct machine_state *st)
  *
  * Context: may sleep (each binding probes devices); takes the machine lock
  * around list walks only; not concurrently with sio_machine_destroy().
- * Return: the number of SMMUs bound, or -EINVAL (NULL @m), or the driver's
+ * Return: the number of SMMUs bound, or -EINVAL (NULL or error-pointer @m), or the driver's
  * error for the first one that failed (earlier ones stay bound).
  */
 int sio_machine_bind_smmu_drivers(struct sio_machine *m)
@@ -337,7 +337,7 @@ int sio_machine_bind_smmu_drivers(struct sio_machine *m)
 	struct machine_iommu *mi;
 	int n = 0;
 
-	if (!m)
+	if (IS_ERR_OR_NULL(m) || !m->user_state)
 		return -EINVAL;
 	st = machine_state(m);
 	while ((mi = next_unbound_smmu(st))) {
