@@ -258,7 +258,8 @@ static int report_site(const struct sio_warn_site *site, void *data)
 /*
  * Undo what the scenario left behind that the machine does not own: each
  * area's objects, the last area first (DMA mappings live in domains), then
- * whatever named objects remain.
+ * whatever named objects remain but the WARN accounting, which the
+ * summary still needs.
  */
 static void release_objects(struct sio_scn_ctx *ctx)
 {
@@ -269,18 +270,29 @@ static void release_objects(struct sio_scn_ctx *ctx)
 		if (scn_areas[i]->release)
 			scn_areas[i]->release(ctx);
 	list_for_each_entry_safe(o, n, &ctx->objs, node)
-		scn_obj_del(o);
+		if (o->type != SCN_OBJ_WARN_FUNC)
+			scn_obj_del(o);
 }
 
 void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res)
 {
 	unsigned long unexpected;
+	struct scn_obj *o, *n;
 
 	commit_pending(ctx);
 	sio_wait_for_device_probe(ctx->m);
+	/*
+	 * The cleanup is part of the run: a WARN it causes is unexpected,
+	 * and the invariants must hold once it is done (a domain freed while
+	 * still attached somewhere is "a freed domain" in the checker).
+	 */
+	ctx->line = 0;
+	release_objects(ctx);
+	sio_wait_for_device_probe(ctx->m);
+	if (sio_iommu_check_invariants(ctx->m))
+		scn_fail(ctx, "the invariants do not hold after the end-of-scenario cleanup");
 	unexpected = unaccounted_warns(ctx);
 	if (unexpected) {
-		ctx->line = 0;
 		scn_fail(ctx, "%lu unexpected WARN(s): no 'expect warn' accounts for them",
 			 unexpected);
 		sio_warn_for_each_site(report_site, ctx);
@@ -306,7 +318,8 @@ void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res)
 			"scenario %s: %u commands, %u expects passed, %u failed, %lu warns\n",
 			ctx->name, ctx->commands, ctx->passed, ctx->failed,
 			res->warns);
-	release_objects(ctx);
+	list_for_each_entry_safe(o, n, &ctx->objs, node)
+		scn_obj_del(o);
 	kfree(ctx);
 }
 
