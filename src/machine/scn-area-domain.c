@@ -376,21 +376,107 @@ static struct scn_obj *domain_of(struct sio_scn_ctx *ctx,
 	return o;
 }
 
+/* ---- where the named domains are attached ---- */
+
+/* Is @g populated and on @d now? */
+static bool group_on_domain(struct iommu_group *g, struct iommu_domain *d)
+{
+	struct sio_iommu_group_info info;
+
+	return g && !sio_iommu_group_get_info(g, &info) && info.num_devices &&
+	       info.domain == d;
+}
+
+/* The record of @d's attachment to @g, or NULL. */
+static struct scn_obj *attach_find(struct sio_scn_ctx *ctx,
+				   struct iommu_domain *d,
+				   struct iommu_group *g)
+{
+	struct scn_obj *a;
+
+	list_for_each_entry(a, &ctx->objs, node)
+		if (a->type == SCN_OBJ_ATTACH && a->domain == d && a->group == g)
+			return a;
+	return NULL;
+}
+
+/*
+ * The record for attaching the named domain @o to @g, made before the
+ * attach so that an attach the scenario did is never unknown to its
+ * cleanup; *@fresh: made now (delete it if the attach fails).
+ * Return: the record, or NULL (out of memory).
+ */
+static struct scn_obj *attach_prepare(struct sio_scn_ctx *ctx,
+				      struct scn_obj *o, struct iommu_group *g,
+				      bool *fresh)
+{
+	struct scn_obj *a = attach_find(ctx, o->domain, g);
+
+	*fresh = !a;
+	if (a)
+		return a;
+	a = scn_obj_add(ctx, SCN_OBJ_ATTACH, o->name);
+	if (a) {
+		a->domain = o->domain;
+		a->group = iommu_group_ref_get(g);
+	}
+	return a;
+}
+
+/* Forget the attachments of @d that no longer hold (all, if @all). */
+static void attach_prune(struct sio_scn_ctx *ctx, struct iommu_domain *d,
+			 bool all)
+{
+	struct scn_obj *a, *n;
+
+	list_for_each_entry_safe(a, n, &ctx->objs, node)
+		if (a->type == SCN_OBJ_ATTACH && a->domain == d &&
+		    (all || !group_on_domain(a->group, d)))
+			scn_obj_del(a);
+}
+
+/* A populated group @d is attached to, or NULL. */
+static struct iommu_group *attach_busy(struct sio_scn_ctx *ctx,
+				       struct iommu_domain *d)
+{
+	struct scn_obj *a;
+
+	list_for_each_entry(a, &ctx->objs, node)
+		if (a->type == SCN_OBJ_ATTACH && a->domain == d &&
+		    group_on_domain(a->group, d))
+			return a->group;
+	return NULL;
+}
+
 static void run_domain_attach(struct sio_scn_ctx *ctx,
 			      const struct sio_scn_cmd *cmd)
 {
+	struct iommu_group *g = NULL;
 	struct sio_device *dev;
-	struct scn_obj *o;
+	struct scn_obj *o, *a = NULL;
 	char what[160];
+	bool fresh = false;
 	int ret;
 
 	o = domain_of(ctx, cmd, what, sizeof(what));
 	dev = o ? scn_get_device(ctx, cmd->argv[1]) : NULL;
 	if (!dev)
 		return;
+	g = iommu_group_get(dev);
+	if (g) {
+		a = attach_prepare(ctx, o, g, &fresh);
+		if (!a) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
 	ret = iommu_attach_device(o->domain, dev);
-	if (!ret && !o->dev)
-		o->dev = sio_get_device(dev);	/* detached at the end */
+	if (ret && fresh)
+		scn_obj_del(a);
+	else if (!ret && a && !a->dev)
+		a->dev = sio_get_device(dev);
+out:
+	iommu_group_put(g);
 	sio_put_device(dev);
 	scn_op_result(ctx, what, ret);
 }
@@ -407,6 +493,7 @@ static void run_domain_detach(struct sio_scn_ctx *ctx,
 	if (!dev)
 		return;
 	iommu_detach_device(o->domain, dev);
+	attach_prune(ctx, o->domain, false);
 	sio_put_device(dev);
 	scn_op_result(ctx, what, 0);
 }
@@ -415,17 +502,23 @@ static void run_domain_attach_group(struct sio_scn_ctx *ctx,
 				    const struct sio_scn_cmd *cmd)
 {
 	struct iommu_group *g;
-	struct scn_obj *o;
+	struct scn_obj *o, *a;
 	char what[160];
+	bool fresh;
 	int ret;
 
 	o = domain_of(ctx, cmd, what, sizeof(what));
 	g = o ? scn_get_group_by_id(ctx, cmd->num[0]) : NULL;
 	if (!g)
 		return;
-	ret = iommu_attach_group(o->domain, g);
-	if (!ret && !o->group)
-		o->group = iommu_group_ref_get(g); /* detached at the end */
+	a = attach_prepare(ctx, o, g, &fresh);
+	if (!a) {
+		ret = -ENOMEM;
+	} else {
+		ret = iommu_attach_group(o->domain, g);
+		if (ret && fresh)
+			scn_obj_del(a);
+	}
 	iommu_group_put(g);
 	scn_op_result(ctx, what, ret);
 }
@@ -442,17 +535,32 @@ static void run_domain_detach_group(struct sio_scn_ctx *ctx,
 	if (!g)
 		return;
 	iommu_detach_group(o->domain, g);
+	attach_prune(ctx, o->domain, false);
 	iommu_group_put(g);
 	scn_op_result(ctx, what, 0);
 }
 
+/*
+ * iommu_domain_free() of a domain still attached is a caller bug the
+ * kernel does not check: a user-facing layer refuses it (-EBUSY), as
+ * iommufd refuses to destroy a HWPT that devices are attached to.
+ */
 static void run_domain_free(struct sio_scn_ctx *ctx,
 			    const struct sio_scn_cmd *cmd)
 {
 	struct scn_obj *o = scn_get_domain(ctx, cmd->argv[0]);
+	struct iommu_group *g;
 
 	if (!o)
 		return;
+	g = attach_busy(ctx, o->domain);
+	if (g) {
+		scn_op_error(ctx, -EBUSY,
+			     "domain %s is attached to IOMMU group %d: detach it first",
+			     o->name, iommu_group_id(g));
+		return;
+	}
+	attach_prune(ctx, o->domain, true);
 	iommu_domain_free(o->domain);
 	scn_obj_del(o);
 	ctx->last_err = 0;
@@ -919,23 +1027,27 @@ static const struct scn_expect_row domain_expects[] = {
 	},
 };
 
-/* Release group claims; detach and free the scenario's domains. */
+/*
+ * Release group claims; detach each named domain from every group it is
+ * still attached to, then free it.
+ */
 static void domain_release(struct sio_scn_ctx *ctx)
 {
-	struct sio_iommu_group_info info;
-	struct scn_obj *o;
+	struct scn_obj *o, *a;
 
 	list_for_each_entry(o, &ctx->objs, node) {
 		if (o->type == SCN_OBJ_GROUP_CLAIM && o->group)
 			sio_vfio_group_close(o->group);
 		if (o->type != SCN_OBJ_DOMAIN || !o->domain)
 			continue;
-		if (o->dev && iommu_get_domain_for_dev(o->dev) == o->domain)
-			iommu_detach_device(o->domain, o->dev);
-		if (o->group && !sio_iommu_group_get_info(o->group, &info) &&
-		    info.domain == o->domain)
-			iommu_detach_group(o->domain, o->group);
-		iommu_domain_free(o->domain);
+		list_for_each_entry(a, &ctx->objs, node)
+			if (a->type == SCN_OBJ_ATTACH && a->domain == o->domain &&
+			    group_on_domain(a->group, o->domain))
+				iommu_detach_group(o->domain, a->group);
+		attach_prune(ctx, o->domain, true);
+		if (!attach_busy(ctx, o->domain))
+			iommu_domain_free(o->domain);
+		o->domain = NULL;
 	}
 }
 

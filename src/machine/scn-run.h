@@ -24,6 +24,9 @@ enum {
 	SCN_OBJ_WARN_FUNC,	/* WARNs accounted for by "expect warn N in F" */
 	SCN_OBJ_DMA_MAP,	/* "dma map DEV as NAME": $NAME is the IOVA */
 	SCN_OBJ_MEM,		/* "memory alloc as NAME": $NAME is the PA */
+	SCN_OBJ_ATTACH,		/* a named domain attached to @group (and
+				 * @dev, by "domain attach"): named after
+				 * the domain, one per group */
 };
 
 /* A named object of the scenario (only the interpreter thread uses them). */
@@ -31,10 +34,10 @@ struct scn_obj {
 	struct list_head node;
 	int type;
 	char name[SIO_NAME_LEN];
-	struct iommu_domain *domain;
-	struct sio_device *dev;		/* referenced: device it was attached to */
-	struct iommu_group *group;	/* referenced */
-	unsigned long count;
+	struct iommu_domain *domain;	/* DOMAIN, ATTACH */
+	struct sio_device *dev;		/* referenced, if set */
+	struct iommu_group *group;	/* referenced, if set */
+	unsigned long count;		/* WARN_FUNC: WARNs it accounts for */
 	/* SCN_OBJ_DMA_MAP (@dev referenced) and SCN_OBJ_MEM: */
 	u64 iova;			/* the DMA address (DMA_MAP) */
 	u64 phys;			/* the buffer in machine RAM */
