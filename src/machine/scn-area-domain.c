@@ -127,14 +127,46 @@ static void vfio_done(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 	sio_put_device(dev);
 }
 
+/* The record of the scenario's open of @dev, or NULL. */
+static struct scn_obj *vfio_open_find(struct sio_scn_ctx *ctx,
+				      struct sio_device *dev)
+{
+	struct scn_obj *o;
+
+	list_for_each_entry(o, &ctx->objs, node)
+		if (o->type == SCN_OBJ_VFIO_OPEN && o->dev == dev)
+			return o;
+	return NULL;
+}
+
+/*
+ * A device the scenario opened is closed at its end (before the group
+ * claims are released): the record is made before the open, so that an
+ * open is never unknown to the cleanup.
+ */
 static void run_vfio_open(struct sio_scn_ctx *ctx,
 			  const struct sio_scn_cmd *cmd)
 {
 	struct sio_device *dev = scn_get_device(ctx, cmd->argv[0]);
+	struct scn_obj *o;
+	void *cookie;
+	bool fresh;
+	int ret;
 
-	if (dev)
-		vfio_done(ctx, cmd, dev, sio_vfio_open(dev, scn_cookie(ctx,
-			  cmd->argc > 1 ? cmd->argv[1] : "default")));
+	if (!dev)
+		return;
+	o = vfio_open_find(ctx, dev);
+	fresh = !o;
+	if (fresh) {
+		o = scn_obj_add(ctx, SCN_OBJ_VFIO_OPEN, dev->name);
+		if (o)
+			o->dev = sio_get_device(dev);
+	}
+	cookie = scn_cookie(ctx, cmd->argc > 1 ? cmd->argv[1] : "default");
+	ret = !o || !cookie ? -ENOMEM : sio_vfio_open(dev, cookie);
+	if (ret && fresh && o)
+		scn_obj_del(o);
+	vfio_done(ctx, cmd, dev, ret);
 }
 
 /* vfio close|attach|detach DEV: @op on the device. */
@@ -150,7 +182,17 @@ static void run_vfio_op(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 static void run_vfio_close(struct sio_scn_ctx *ctx,
 			   const struct sio_scn_cmd *cmd)
 {
-	run_vfio_op(ctx, cmd, sio_vfio_close);
+	struct sio_device *dev = scn_get_device(ctx, cmd->argv[0]);
+	struct scn_obj *o;
+	int ret;
+
+	if (!dev)
+		return;
+	ret = sio_vfio_close(dev);
+	o = vfio_open_find(ctx, dev);
+	if (!ret && o)
+		scn_obj_del(o);
+	vfio_done(ctx, cmd, dev, ret);
 }
 
 static void run_vfio_attach(struct sio_scn_ctx *ctx,
@@ -1028,16 +1070,18 @@ static const struct scn_expect_row domain_expects[] = {
 };
 
 /*
- * Release group claims; detach each named domain from every group it is
- * still attached to, then free it.
+ * Undo what the scenario left, in the order a VFIO user tears down: detach
+ * each named domain from every group it is still attached to and free it;
+ * close the devices it opened; then release its group claims.  A group
+ * claim and a device claim by the same owner may coexist (owner_cnt 2),
+ * and releasing the group first WARNs in the kernel too: the device
+ * claims go first.
  */
 static void domain_release(struct sio_scn_ctx *ctx)
 {
-	struct scn_obj *o, *a;
+	struct scn_obj *o, *a, *n;
 
 	list_for_each_entry(o, &ctx->objs, node) {
-		if (o->type == SCN_OBJ_GROUP_CLAIM && o->group)
-			sio_vfio_group_close(o->group);
 		if (o->type != SCN_OBJ_DOMAIN || !o->domain)
 			continue;
 		list_for_each_entry(a, &ctx->objs, node)
@@ -1048,6 +1092,19 @@ static void domain_release(struct sio_scn_ctx *ctx)
 		if (!attach_busy(ctx, o->domain))
 			iommu_domain_free(o->domain);
 		o->domain = NULL;
+	}
+	list_for_each_entry_safe(o, n, &ctx->objs, node) {
+		if (o->type != SCN_OBJ_VFIO_OPEN)
+			continue;
+		sio_vfio_close(o->dev);	/* -EBADF/-ENODEV: closed already */
+		scn_obj_del(o);
+	}
+	list_for_each_entry_safe(o, n, &ctx->objs, node) {
+		if (o->type != SCN_OBJ_GROUP_CLAIM)
+			continue;
+		if (o->group)
+			sio_vfio_group_close(o->group);
+		scn_obj_del(o);
 	}
 }
 

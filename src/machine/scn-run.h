@@ -27,6 +27,7 @@ enum {
 	SCN_OBJ_ATTACH,		/* a named domain attached to @group (and
 				 * @dev, by "domain attach"): named after
 				 * the domain, one per group */
+	SCN_OBJ_VFIO_OPEN,	/* "vfio open DEV": @dev, to close at the end */
 };
 
 /* A named object of the scenario (only the interpreter thread uses them). */
