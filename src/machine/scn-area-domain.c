@@ -241,21 +241,24 @@ static void run_vfio_open_group(struct sio_scn_ctx *ctx,
 	struct iommu_group *g = scn_get_group_by_id(ctx, cmd->num[0]);
 	char what[160], oname[32];
 	struct scn_obj *o;
-	int ret;
+	void *cookie;
+	int ret = -ENOMEM;
 
 	if (!g)
 		return;
 	snprintf(what, sizeof(what), "vfio: group %llu",
 		 (unsigned long long)cmd->num[0]);
-	ret = sio_vfio_group_open(g, scn_cookie(ctx, cmd->argv[0]));
-	if (!ret) {
-		/* released at the end of the scenario if still held */
-		snprintf(oname, sizeof(oname), "group%llu",
-			 (unsigned long long)cmd->num[0]);
-		o = scn_obj_add(ctx, SCN_OBJ_GROUP_CLAIM, oname);
-		if (o)
-			o->group = iommu_group_ref_get(g);
-	}
+	/* released at the end of the scenario if still held: recorded first */
+	snprintf(oname, sizeof(oname), "group%llu",
+		 (unsigned long long)cmd->num[0]);
+	o = scn_obj_add(ctx, SCN_OBJ_GROUP_CLAIM, oname);
+	cookie = scn_cookie(ctx, cmd->argv[0]);
+	if (o && cookie)
+		ret = sio_vfio_group_open(g, cookie);
+	if (!ret)
+		o->group = iommu_group_ref_get(g);
+	else if (o)
+		scn_obj_del(o);
 	scn_op_result(ctx, what, ret);
 	iommu_group_put(g);
 }
