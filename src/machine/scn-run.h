@@ -28,6 +28,8 @@ enum {
 				 * @dev, by "domain attach"): named after
 				 * the domain, one per group */
 	SCN_OBJ_VFIO_OPEN,	/* "vfio open DEV": @dev, to close at the end */
+	SCN_OBJ_DMA_USE,	/* the DMA-API use of @dev its "dma map"s
+				 * hold (@count of them), taken in @group */
 };
 
 /* A named object of the scenario (only the interpreter thread uses them). */
@@ -38,7 +40,8 @@ struct scn_obj {
 	struct iommu_domain *domain;	/* DOMAIN, ATTACH */
 	struct sio_device *dev;		/* referenced, if set */
 	struct iommu_group *group;	/* referenced, if set */
-	unsigned long count;		/* WARN_FUNC: WARNs it accounts for */
+	unsigned long count;		/* WARN_FUNC: WARNs it accounts for;
+					 * DMA_USE: live mappings */
 	/* SCN_OBJ_DMA_MAP (@dev referenced) and SCN_OBJ_MEM: */
 	u64 iova;			/* the DMA address (DMA_MAP) */
 	u64 phys;			/* the buffer in machine RAM */
@@ -98,5 +101,8 @@ struct scn_obj *scn_var_find(struct sio_scn_ctx *ctx, const char *name);
 bool scn_resolve(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 		 int idx, u64 *out);
 struct sio_device *scn_get_device(struct sio_scn_ctx *ctx, const char *name);
+
+/* scn-area-dma.c: for "device remove" (scn-area-dev.c) */
+void scn_dma_forget_device(struct sio_scn_ctx *ctx, struct sio_device *dev);
 
 #endif /* SIO_MACHINE_SCN_RUN_H */
