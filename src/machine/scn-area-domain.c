@@ -776,7 +776,7 @@ static const struct scn_cmd_row domain_cmds[] = {
 		.word = "domain", .sub = "free",
 		.synopsis = "domain free NAME",
 		.help = "free the domain",
-		.doc = "`iommu_domain_free()`",
+		.doc = "`iommu_domain_free()`; refused with `-EBUSY` while a group is attached to it (detach it first)",
 		.parse = parse_domain_name,
 		.run = run_domain_free,
 	},
