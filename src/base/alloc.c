@@ -47,6 +47,7 @@ static LIST_HEAD(alloc_tracked);
 static __thread unsigned int fail_nth;		/* countdown; 0 = off */
 static __thread bool fail_nth_did_fire;
 static __thread unsigned long fail_nth_ncalls;
+static __thread const char *fail_nth_failed_site;
 
 static inline struct alloc_hdr *to_hdr(const void *p)
 {
@@ -94,8 +95,10 @@ static bool fail_nth_should_fail(void)
 
 void *sio_kmalloc(size_t size, gfp_t gfp, const char *site)
 {
-	if (fail_nth_should_fail())
+	if (fail_nth_should_fail()) {
+		fail_nth_failed_site = site;
 		return NULL;
+	}
 	return alloc_raw(size, gfp, site);
 }
 
@@ -203,6 +206,7 @@ void sio_fail_nth_set(unsigned int n)
 	fail_nth = n;
 	fail_nth_did_fire = false;
 	fail_nth_ncalls = 0;
+	fail_nth_failed_site = NULL;
 }
 
 bool sio_fail_nth_fired(void)
@@ -213,6 +217,11 @@ bool sio_fail_nth_fired(void)
 unsigned long sio_fail_nth_calls(void)
 {
 	return fail_nth_ncalls;
+}
+
+const char *sio_fail_nth_site(void)
+{
+	return fail_nth_failed_site;
 }
 
 long sio_alloc_live(void)
