@@ -97,13 +97,91 @@ static int check_leaks(const char *name, long live_before,
 	return 1;
 }
 
+/* WARN counts per site, to tell the teardown's WARNs from the run's. */
+struct warn_snap {
+	size_t n;
+	struct {
+		const char *file;	/* static: compared by address */
+		int line;
+		unsigned long count;
+	} site[64];
+	const char *name;
+	bool quiet;
+	unsigned long total;
+};
+
+static int snap_site(const struct sio_warn_info *w, void *data)
+{
+	struct warn_snap *snap = data;
+
+	if (snap->n < sizeof(snap->site) / sizeof(snap->site[0])) {
+		snap->site[snap->n].file = w->file;
+		snap->site[snap->n].line = w->line;
+		snap->site[snap->n].count = w->count;
+		snap->n++;
+	}
+	return 0;
+}
+
+static void warn_snap_take(struct warn_snap *snap, const char *name,
+			   bool quiet)
+{
+	snap->n = 0;
+	snap->name = name;
+	snap->quiet = quiet;
+	snap->total = sio_warn_count();
+	sio_warn_sites(snap_site, snap);
+}
+
+static int report_new_site(const struct sio_warn_info *w, void *data)
+{
+	struct warn_snap *snap = data;
+	unsigned long before = 0;
+	const char *file = w->file, *p;
+	size_t i;
+
+	for (i = 0; i < snap->n; i++)
+		if (snap->site[i].file == w->file && snap->site[i].line == w->line)
+			before = snap->site[i].count;
+	if (w->count <= before)
+		return 0;
+	for (p = strstr(w->file, "src/"); p; p = strstr(p + 1, "src/"))
+		if (p == w->file || p[-1] == '/')
+			file = p;
+	fprintf(stderr, "  WARNING at %s (%s:%d) fired %lu time(s)\n", w->func,
+		file, w->line, w->count - before);
+	return 0;
+}
+
+/*
+ * WARNs fired while the machine was destroyed, after the scenario's own
+ * accounting (a scenario that left something the teardown trips over):
+ * they fail the run like a leak.  Return: 1 if there were any.
+ */
+static int check_teardown_warns(struct warn_snap *snap)
+{
+	unsigned long n = sio_warn_count() - snap->total;
+
+	if (!n)
+		return 0;
+	if (!snap->quiet) {
+		fflush(stdout);
+		fprintf(stderr, "softiommu: %s: %lu WARN(s) while the machine was torn down\n",
+			snap->name, n);
+		sio_warn_sites(report_new_site, snap);
+	}
+	return 1;
+}
+
 static int run_one(const struct cli *c, const char *file, bool first)
 {
 	struct sio_scn_opts o = cli_opts(c);
 	struct sio_scn_result res;
+	struct warn_snap snap;
 	struct sio_machine *m;
 	long live = sio_alloc_live_settled();
 	const char *name = file ? file : DEFAULT_NAME;
+	int bad;
 
 	m = sio_machine_create(file ? file : "default");
 	if (sio_is_err(m)) {
@@ -123,8 +201,11 @@ static int run_one(const struct cli *c, const char *file, bool first)
 		sio_machine_run_scenario(m, name, sio_default_scenario,
 					 sio_default_scenario_len, &o, &res);
 	}
+	warn_snap_take(&snap, name, c->json);
 	sio_machine_destroy(m);
-	if (check_leaks(name, live, &res, c->json) && res.status == 0)
+	bad = check_teardown_warns(&snap);
+	bad |= check_leaks(name, live, &res, c->json);
+	if (bad && res.status == 0)
 		res.status = 1;
 	if (c->json)
 		cli_json_scenario(stdout, name, &res, first);
@@ -227,7 +308,8 @@ static int cmd_shell(const struct cli *c)
 	size_t cap = 0, acclen = 0;
 	unsigned int lineno = 0, first = 1;
 	long live = sio_alloc_live_settled();
-	int status;
+	struct warn_snap snap;
+	int status, bad;
 
 	if (tty)
 		o.flags |= SIO_SCN_NO_ECHO;
@@ -291,8 +373,11 @@ static int cmd_shell(const struct cli *c)
 	if (c->json)
 		cli_json_begin(stdout, SIO_VERSION);
 	sio_scn_ctx_finish(ctx, &res);
+	warn_snap_take(&snap, "<stdin>", c->json);
 	sio_machine_destroy(m);
-	if (check_leaks("<stdin>", live, &res, c->json) && res.status == 0)
+	bad = check_teardown_warns(&snap);
+	bad |= check_leaks("<stdin>", live, &res, c->json);
+	if (bad && res.status == 0)
 		res.status = 1;
 	status = res.status;
 	if (c->json) {
