@@ -258,8 +258,7 @@ static int report_site(const struct sio_warn_site *site, void *data)
 /*
  * Undo what the scenario left behind that the machine does not own: each
  * area's objects, the last area first (DMA mappings live in domains), then
- * whatever named objects remain but the WARN accounting, which the
- * summary still needs.
+ * whatever named objects remain.
  */
 static void release_objects(struct sio_scn_ctx *ctx)
 {
@@ -269,6 +268,7 @@ static void release_objects(struct sio_scn_ctx *ctx)
 	for (i = scn_nareas; i-- > 0;)
 		if (scn_areas[i]->release)
 			scn_areas[i]->release(ctx);
+	/* but the WARN accounting, which the summary still needs */
 	list_for_each_entry_safe(o, n, &ctx->objs, node)
 		if (o->type != SCN_OBJ_WARN_FUNC)
 			scn_obj_del(o);
@@ -426,6 +426,28 @@ bool scn_resolve(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 	return true;
 }
 
+/*
+ * An allocation failure injected by fail-nth (softiommu run --fail-nth)
+ * happened during the command just run: whatever it failed, the core's
+ * invariants must hold now.  A violation WARNs (the checker's own WARN)
+ * and is a failure of the line.
+ *
+ * The run then goes on until its first failure (an expect that no longer
+ * holds, an error no expect judges): from there on the script no longer
+ * describes the machine, and its next lines would be caller bugs of the
+ * script's (a detach of a domain whose attach failed WARNs, as in the
+ * kernel), not the library's.  The end-of-scenario cleanup still runs.
+ */
+static void check_after_injection(struct sio_scn_ctx *ctx)
+{
+	const char *site = sio_fail_nth_site();
+	int n = sio_iommu_check_invariants(ctx->m);
+
+	if (n)
+		scn_fail(ctx, "%d invariant violation(s) after the injected allocation failure (in %s)",
+			 n, site ? site : "an allocator");
+}
+
 /* ---- expect ---- */
 
 /* Count a held expect and print "[ok] ...". */
@@ -486,13 +508,18 @@ int sio_scn_ctx_run(struct sio_scn_ctx *ctx, const struct sio_scn_script *s)
 	ctx->lines += s->lines;
 	for (i = 0; i < s->ncmds; i++) {
 		const struct sio_scn_cmd *cmd = s->cmds[i];
-		bool is_exp = cmd->expect != NULL;
+		bool is_exp = cmd->expect != NULL, fired;
+		unsigned int nfail;
 		unsigned long seq;
 
 		if (is_exp && (cmd->expect->flags & SCN_EXPECT_OP_RESULT))
 			ctx->pending[0] = '\0';	/* the expect judges it */
 		else
 			commit_pending(ctx);
+		if (ctx->injected && ctx->nfail > ctx->nfail_injected) {
+			scn_out(ctx, "fail-nth: stopping at the first failure after the injected one\n");
+			break;
+		}
 		ctx->line = cmd->line;
 		if (!is_exp) {
 			if (!(ctx->opts.flags & SIO_SCN_NO_ECHO))
@@ -500,9 +527,17 @@ int sio_scn_ctx_run(struct sio_scn_ctx *ctx, const struct sio_scn_script *s)
 			ctx->commands++;
 		}
 		seq = sio_log_seq();
+		fired = sio_fail_nth_fired();
+		nfail = ctx->nfail;
 		cmd->row->run(ctx, cmd);
 		/* Deferred probe runs on a workqueue: settle it, deterministically. */
 		sio_wait_for_device_probe(ctx->m);
+		/* fail-nth armed on this thread: check_after_injection() */
+		if (!fired && sio_fail_nth_fired()) {
+			ctx->injected = true;
+			ctx->nfail_injected = nfail;
+			check_after_injection(ctx);
+		}
 		scn_print_log_since(ctx, seq);
 		fflush(ctx->out);
 	}

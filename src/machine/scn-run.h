@@ -83,6 +83,9 @@ struct sio_scn_ctx {
 	char dma_event[32];		/* "F_TRANSLATION"..., "" none seen */
 	u8 *read_buf;			/* the last "dma read" (@read_len) */
 	size_t read_len;
+	/* fail-nth: the injected failure happened, @nfail was then this */
+	bool injected;
+	unsigned int nfail_injected;
 };
 
 /* scn-run.c: what every area's runner uses */
