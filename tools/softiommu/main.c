@@ -5,6 +5,7 @@
  * machine-readable report.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include <softiommu/machine.h>
 #include <softiommu/internal.h>
+#include "cli.h"
 #include "report.h"
 
 extern const char sio_default_scenario[];
@@ -19,11 +21,6 @@ extern const size_t sio_default_scenario_len;
 
 #define DEFAULT_NAME "default.scn"
 
-struct cli {
-	unsigned int flags;		/* SIO_SCN_* */
-	bool json;
-	bool virtual_clock;
-};
 
 static void usage(FILE *f)
 {
@@ -38,6 +35,11 @@ static void usage(FILE *f)
 "  --dmesg           print the whole kernel log at the end\n"
 "  --virtual-clock   deterministic run: virtual log timestamps, one CPU\n"
 "                    (also SIO_LOG_CLOCK=virtual)\n"
+"  --fail-nth=N      run: fail the N-th allocation of each scenario's run;\n"
+"                    judge crashes, leaks, new WARNs and invariants, not\n"
+"                    the expects\n"
+"  --fail-nth-sweep[=K]  run: once per allocation point (every K-th),\n"
+"                    each on a fresh machine; report the points\n"
 "  -h, --help        this help\n"
 "  --version         print the version\n"
 "exit status: 0 all expects held and no unexpected WARN, 1 otherwise,\n"
@@ -217,6 +219,15 @@ static int cmd_run(const struct cli *c, int argc, char **argv)
 {
 	int status = 0, i;
 
+	if (c->fail_nth || c->fail_nth_step) {
+		if (argc == 0 || c->json || (c->fail_nth && c->fail_nth_step)) {
+			fprintf(stderr, "softiommu: --fail-nth and --fail-nth-sweep take FILEs, not --json, and not both\n");
+			return 2;
+		}
+		return cli_fail_nth(c, c->fail_nth, c->fail_nth_step, argv,
+				    argc);
+	}
+
 	if (c->json)
 		cli_json_begin(stdout, SIO_VERSION);
 	if (argc == 0) {
@@ -388,6 +399,36 @@ static int cmd_shell(const struct cli *c)
 	return status;
 }
 
+/* "N" (1 .. UINT_MAX) into @out.  Return: 0 or -1. */
+static int parse_count(const char *s, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || !v || v > UINT_MAX)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* --fail-nth=N, --fail-nth-sweep, --fail-nth-sweep=K.  Return: 0 or -1. */
+static int parse_fail_nth(const char *a, struct cli *c)
+{
+	if (!strncmp(a, "--fail-nth=", 11))
+		return parse_count(a + 11, &c->fail_nth);
+	if (!strcmp(a, "--fail-nth-sweep")) {
+		c->fail_nth_step = 1;
+		return 0;
+	}
+	if (!strncmp(a, "--fail-nth-sweep=", 17))
+		return parse_count(a + 17, &c->fail_nth_step);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -417,6 +458,13 @@ int main(int argc, char **argv)
 			c.flags |= SIO_SCN_DMESG;
 		} else if (!strcmp(a, "--virtual-clock")) {
 			c.virtual_clock = true;
+		} else if (!strncmp(a, "--fail-nth", 10)) {
+			if (parse_fail_nth(a, &c)) {
+				fprintf(stderr, "softiommu: '%s': expected --fail-nth=N or --fail-nth-sweep[=K], N and K from 1\n",
+					a);
+				free(rest);
+				return 2;
+			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "softiommu: unknown option '%s'\n", a);
 			usage(stderr);
