@@ -10,11 +10,11 @@
 
 /* The options of the command line. */
 struct cli {
-	unsigned int flags;		/* SIO_SCN_* */
+	unsigned int flags; /* SIO_SCN_* */
 	bool json;
 	bool virtual_clock;
-	unsigned int fail_nth;		/* --fail-nth=N: fail the N-th allocation */
-	unsigned int fail_nth_step;	/* --fail-nth-sweep[=K]: K; 0 = no sweep */
+	unsigned int fail_nth; /* --fail-nth=N: fail the N-th allocation */
+	unsigned int fail_nth_step; /* --fail-nth-sweep[=K]: K; 0 = no sweep */
 };
 
 int cli_fail_nth(const struct cli *c, unsigned int nth, unsigned int step,
