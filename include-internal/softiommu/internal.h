@@ -15,6 +15,7 @@
 #ifndef SOFTIOMMU_INTERNAL_H
 #define SOFTIOMMU_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <softiommu/machine.h>
 
@@ -72,6 +73,39 @@ void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res);
  * it before and after each scenario: a machine must free all it made.
  */
 long sio_alloc_live_settled(void);
+
+/*
+ * ---- WARNs and allocation-failure injection (softiommu run --fail-nth) ----
+ *
+ * sio_warn_count() - WARNs fired since the last reset (each scenario's
+ * start resets them).  sio_warn_sites() - call @fn for each WARN site
+ * that fired since then, until it returns non-zero; Return: 0 or that
+ * value.
+ */
+struct sio_warn_info {
+	const char *func;		/* function of the WARN */
+	const char *file;		/* its source file, as compiled */
+	int line;
+	unsigned long count;		/* times it fired */
+};
+unsigned long sio_warn_count(void);
+int sio_warn_sites(int (*fn)(const struct sio_warn_info *w, void *data),
+		   void *data);
+
+/*
+ * Fail-nth on the calling thread, as the kernel's
+ * /proc/self/task/<tid>/fail-nth: sio_fail_nth_set(n) makes the n-th
+ * allocation from now fail, once (0 disarms); both reset the counters.
+ * sio_fail_nth_fired() - did the armed failure happen?
+ * sio_fail_nth_calls() - allocations attempted on this thread since the
+ * last sio_fail_nth_set() (the failure points of what ran meanwhile).
+ * sio_fail_nth_site() - the function whose allocation failed, or NULL
+ * (not fired, or an allocator that does not name its caller).
+ */
+void sio_fail_nth_set(unsigned int n);
+bool sio_fail_nth_fired(void);
+unsigned long sio_fail_nth_calls(void);
+const char *sio_fail_nth_site(void);
 
 /*
  * ---- benchmarks ----

@@ -47,6 +47,7 @@ static LIST_HEAD(alloc_tracked);
 static __thread unsigned int fail_nth;		/* countdown; 0 = off */
 static __thread bool fail_nth_did_fire;
 static __thread unsigned long fail_nth_ncalls;
+static __thread const char *fail_nth_failed_site;
 
 static inline struct alloc_hdr *to_hdr(const void *p)
 {
@@ -107,8 +108,10 @@ static bool fail_nth_should_fail(void)
  */
 void *sio_kmalloc(size_t size, gfp_t gfp, const char *site)
 {
-	if (fail_nth_should_fail())
+	if (fail_nth_should_fail()) {
+		fail_nth_failed_site = site;
 		return NULL;
+	}
 	return alloc_raw(size, gfp, site);
 }
 
@@ -294,6 +297,7 @@ void sio_fail_nth_set(unsigned int n)
 	fail_nth = n;
 	fail_nth_did_fire = false;
 	fail_nth_ncalls = 0;
+	fail_nth_failed_site = NULL;
 }
 
 /**
@@ -318,6 +322,18 @@ bool sio_fail_nth_fired(void)
 unsigned long sio_fail_nth_calls(void)
 {
 	return fail_nth_ncalls;
+}
+
+/**
+ * sio_fail_nth_site() - the function whose allocation the last injection
+ * failed
+ *
+ * Context: the thread that armed the injection (the site is thread-local).
+ * Return: the site's name, or NULL if nothing failed yet.
+ */
+const char *sio_fail_nth_site(void)
+{
+	return fail_nth_failed_site;
 }
 
 /**

@@ -51,6 +51,12 @@ bool sio_fail_nth_fired(void);
 /* Allocations attempted on this thread since the last sio_fail_nth_set(). */
 unsigned long sio_fail_nth_calls(void);
 
+/*
+ * The site (the caller's function) of the allocation the armed injection
+ * failed; NULL if it has not fired or the allocator named no site.
+ */
+const char *sio_fail_nth_site(void);
+
 /* Live objects (allocated and not freed) in the whole process. */
 long sio_alloc_live(void);
 /* Total allocations ever made (successful). */

@@ -433,7 +433,15 @@ static int parse_device_remove(struct scn_parser *p)
 static void run_device_remove(struct sio_scn_ctx *ctx,
 			      const struct sio_scn_cmd *cmd)
 {
-	int ret = sio_machine_remove_device(ctx->m, cmd->argv[0]);
+	struct sio_device *dev = sio_machine_find_device(ctx->m, cmd->argv[0]);
+	int ret;
+
+	/* The scenario's DMA mappings go first, as its driver's would. */
+	if (dev) {
+		scn_dma_forget_device(ctx, dev);
+		sio_put_device(dev);
+	}
+	ret = sio_machine_remove_device(ctx->m, cmd->argv[0]);
 
 	if (ret)
 		scn_op_error(ctx, ret, "device remove %s: no such device",
@@ -619,6 +627,7 @@ static const struct scn_cmd_row dev_cmds[] = {
 		.word = "device", .sub = "remove",
 		.synopsis = "device remove NAME",
 		.help = "hot-unplug it",
+		.doc = "hot-unplug it; what `dma map` left mapped for it is unmapped first, as its driver would",
 		.parse = parse_device_remove,
 		.run = run_device_remove,
 	},

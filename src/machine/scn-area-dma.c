@@ -295,6 +295,70 @@ static const char *dir_name(int dir)
 	}
 }
 
+/*
+ * The scenario maps for @dev as a bound DMA-API driver would, so it holds
+ * what such a driver holds: a use of the group's default domain
+ * (iommu_device_use_default_domain(), which the bus takes before a
+ * driver's probe), from the device's first live mapping to its last
+ * unmap.  While it is held the group's owner_cnt counts it: a user cannot
+ * claim the group and its default domain cannot be replaced (a "type"
+ * store fails), as with a driver bound.
+ */
+static struct scn_obj *dma_use_find(struct sio_scn_ctx *ctx,
+				    struct sio_device *dev)
+{
+	struct scn_obj *u;
+
+	list_for_each_entry(u, &ctx->objs, node)
+		if (u->type == SCN_OBJ_DMA_USE && u->dev == dev)
+			return u;
+	return NULL;
+}
+
+/* One more mapping for @dev: the first takes the use.  Return: 0/-errno. */
+static int dma_use_get(struct sio_scn_ctx *ctx, struct sio_device *dev)
+{
+	struct scn_obj *u = dma_use_find(ctx, dev);
+	int ret;
+
+	if (u) {
+		u->count++;
+		return 0;
+	}
+	u = scn_obj_add(ctx, SCN_OBJ_DMA_USE, dev->name);
+	if (!u)
+		return -ENOMEM;
+	ret = iommu_device_use_default_domain(dev);
+	if (ret) {
+		scn_obj_del(u);
+		return ret;
+	}
+	u->dev = sio_get_device(dev);
+	/* NULL without a group: then nothing was counted */
+	u->group = iommu_group_get(dev);
+	u->count = 1;
+	return 0;
+}
+
+/* One mapping of @dev fewer: the last drops the use. */
+static void dma_use_put(struct sio_scn_ctx *ctx, struct sio_device *dev)
+{
+	struct scn_obj *u = dma_use_find(ctx, dev);
+	struct iommu_group *g;
+
+	if (!u || --u->count)
+		return;
+	/*
+	 * Undo only what was counted: in the group the use was taken in (a
+	 * device that got its group later, or left it, has none to drop).
+	 */
+	g = iommu_group_get(dev);
+	if (g && g == u->group)
+		iommu_device_unuse_default_domain(dev);
+	iommu_group_put(g);
+	scn_obj_del(u);
+}
+
 static void run_map(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 		    struct sio_device *dev)
 {
@@ -323,20 +387,18 @@ static void run_map(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 		return;
 	}
 	ret = alloc_buffer(ctx, o, cmd->num[2]);
-	if (ret) {
-		scn_obj_del(o);
-		scn_op_result(ctx, what, ret);
-		return;
-	}
+	if (ret)
+		goto del_obj;
+	ret = dma_use_get(ctx, dev);
+	if (ret)
+		goto free_buf;
 	o->dir = (int)cmd->flags;
 	iova = dma_map_single(dev, sio_phys_to_virt(ctx->m->mem, o->phys,
 						    (size_t)o->size),
 			      (size_t)o->size, o->dir);
 	if (dma_mapping_error(dev, iova)) {
-		free_buffer(ctx, o);
-		scn_obj_del(o);
-		scn_op_result(ctx, what, -ENOMEM);
-		return;
+		ret = -ENOMEM;
+		goto put_use;
 	}
 	o->iova = iova;
 	o->mapped = true;
@@ -346,15 +408,45 @@ static void run_map(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 		size_str(o->size, sz, sizeof(sz)), dir_name(o->dir),
 		(unsigned long long)o->phys);
 	ctx->last_err = 0;
+	return;
+
+put_use:
+	dma_use_put(ctx, dev);
+free_buf:
+	free_buffer(ctx, o);
+del_obj:
+	scn_obj_del(o);
+	scn_op_result(ctx, what, ret);
 }
 
 /* Undo a "dma map"; the name keeps its IOVA (to show a use after unmap). */
 static void unmap_obj(struct sio_scn_ctx *ctx, struct scn_obj *o)
 {
-	if (o->dev && o->mapped)
+	if (o->dev && o->mapped) {
 		dma_unmap_single(o->dev, o->iova, (size_t)o->size, o->dir);
+		dma_use_put(ctx, o->dev);
+	}
 	o->mapped = false;
 	free_buffer(ctx, o);
+}
+
+/**
+ * scn_dma_forget_device() - unmap what the scenario's "dma map" left
+ * mapped for @dev, as its driver would before the device goes away
+ * @ctx: the interpreter
+ * @dev: the device about to be removed
+ *
+ * The names keep their IOVAs, as after "dma unmap".
+ *
+ * Context: the interpreter thread.
+ */
+void scn_dma_forget_device(struct sio_scn_ctx *ctx, struct sio_device *dev)
+{
+	struct scn_obj *o;
+
+	list_for_each_entry(o, &ctx->objs, node)
+		if (o->type == SCN_OBJ_DMA_MAP && o->mapped && o->dev == dev)
+			unmap_obj(ctx, o);
 }
 
 /* dma read|write DEV ADDR ...: the device argv[0], around run_rw(). */
@@ -613,7 +705,7 @@ static const struct scn_cmd_row dma_cmds[] = {
 		.word = "dma", .sub = "map",
 		.synopsis = "dma map DEV as NAME SIZE [to-device|from-device|bidirectional]",
 		.help = "dma_map_single() a buffer; $NAME is its IOVA",
-		.doc = "`dma_map_single()` of a fresh zeroed buffer through DEV's default domain; prints the IOVA and binds `$NAME` to it (default `bidirectional`)",
+		.doc = "`dma_map_single()` of a fresh zeroed buffer through DEV's default domain; prints the IOVA and binds `$NAME` to it (default `bidirectional`). Like a bound DMA-API driver, the scenario holds a use of the group's default domain (`iommu_device_use_default_domain()`, counted in `owner_cnt`) from DEV's first mapping to its last unmap: meanwhile the group's `type` cannot change and no user can claim it",
 		.parse = parse_dma_map,
 		.run = run_dma_map,
 	},
@@ -926,9 +1018,12 @@ static void dma_release(struct sio_scn_ctx *ctx)
 {
 	struct scn_obj *o, *n;
 
+	/* First unmap (which may delete DMA-use records), then delete. */
+	list_for_each_entry(o, &ctx->objs, node)
+		if (o->type == SCN_OBJ_DMA_MAP)
+			unmap_obj(ctx, o);
 	list_for_each_entry_safe(o, n, &ctx->objs, node) {
 		if (o->type == SCN_OBJ_DMA_MAP) {
-			unmap_obj(ctx, o);
 			scn_obj_del(o);
 		} else if (o->type == SCN_OBJ_MEM) {
 			free_buffer(ctx, o);

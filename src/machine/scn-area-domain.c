@@ -127,14 +127,46 @@ static void vfio_done(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 	sio_put_device(dev);
 }
 
+/* The record of the scenario's open of @dev, or NULL. */
+static struct scn_obj *vfio_open_find(struct sio_scn_ctx *ctx,
+				      struct sio_device *dev)
+{
+	struct scn_obj *o;
+
+	list_for_each_entry(o, &ctx->objs, node)
+		if (o->type == SCN_OBJ_VFIO_OPEN && o->dev == dev)
+			return o;
+	return NULL;
+}
+
+/*
+ * A device the scenario opened is closed at its end (before the group
+ * claims are released): the record is made before the open, so that an
+ * open is never unknown to the cleanup.
+ */
 static void run_vfio_open(struct sio_scn_ctx *ctx,
 			  const struct sio_scn_cmd *cmd)
 {
 	struct sio_device *dev = scn_get_device(ctx, cmd->argv[0]);
+	struct scn_obj *o;
+	void *cookie;
+	bool fresh;
+	int ret;
 
-	if (dev)
-		vfio_done(ctx, cmd, dev, sio_vfio_open(dev, scn_cookie(ctx,
-			  cmd->argc > 1 ? cmd->argv[1] : "default")));
+	if (!dev)
+		return;
+	o = vfio_open_find(ctx, dev);
+	fresh = !o;
+	if (fresh) {
+		o = scn_obj_add(ctx, SCN_OBJ_VFIO_OPEN, dev->name);
+		if (o)
+			o->dev = sio_get_device(dev);
+	}
+	cookie = scn_cookie(ctx, cmd->argc > 1 ? cmd->argv[1] : "default");
+	ret = !o || !cookie ? -ENOMEM : sio_vfio_open(dev, cookie);
+	if (ret && fresh && o)
+		scn_obj_del(o);
+	vfio_done(ctx, cmd, dev, ret);
 }
 
 /* vfio close|attach|detach DEV: @op on the device. */
@@ -150,7 +182,17 @@ static void run_vfio_op(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 static void run_vfio_close(struct sio_scn_ctx *ctx,
 			   const struct sio_scn_cmd *cmd)
 {
-	run_vfio_op(ctx, cmd, sio_vfio_close);
+	struct sio_device *dev = scn_get_device(ctx, cmd->argv[0]);
+	struct scn_obj *o;
+	int ret;
+
+	if (!dev)
+		return;
+	ret = sio_vfio_close(dev);
+	o = vfio_open_find(ctx, dev);
+	if (!ret && o)
+		scn_obj_del(o);
+	vfio_done(ctx, cmd, dev, ret);
 }
 
 static void run_vfio_attach(struct sio_scn_ctx *ctx,
@@ -199,21 +241,24 @@ static void run_vfio_open_group(struct sio_scn_ctx *ctx,
 	struct iommu_group *g = scn_get_group_by_id(ctx, cmd->num[0]);
 	char what[160], oname[32];
 	struct scn_obj *o;
-	int ret;
+	void *cookie;
+	int ret = -ENOMEM;
 
 	if (!g)
 		return;
 	snprintf(what, sizeof(what), "vfio: group %llu",
 		 (unsigned long long)cmd->num[0]);
-	ret = sio_vfio_group_open(g, scn_cookie(ctx, cmd->argv[0]));
-	if (!ret) {
-		/* released at the end of the scenario if still held */
-		snprintf(oname, sizeof(oname), "group%llu",
-			 (unsigned long long)cmd->num[0]);
-		o = scn_obj_add(ctx, SCN_OBJ_GROUP_CLAIM, oname);
-		if (o)
-			o->group = iommu_group_ref_get(g);
-	}
+	/* released at the end of the scenario if still held: recorded first */
+	snprintf(oname, sizeof(oname), "group%llu",
+		 (unsigned long long)cmd->num[0]);
+	o = scn_obj_add(ctx, SCN_OBJ_GROUP_CLAIM, oname);
+	cookie = scn_cookie(ctx, cmd->argv[0]);
+	if (o && cookie)
+		ret = sio_vfio_group_open(g, cookie);
+	if (!ret)
+		o->group = iommu_group_ref_get(g);
+	else if (o)
+		scn_obj_del(o);
 	scn_op_result(ctx, what, ret);
 	iommu_group_put(g);
 }
@@ -376,21 +421,107 @@ static struct scn_obj *domain_of(struct sio_scn_ctx *ctx,
 	return o;
 }
 
+/* ---- where the named domains are attached ---- */
+
+/* Is @g populated and on @d now? */
+static bool group_on_domain(struct iommu_group *g, struct iommu_domain *d)
+{
+	struct sio_iommu_group_info info;
+
+	return g && !sio_iommu_group_get_info(g, &info) && info.num_devices &&
+	       info.domain == d;
+}
+
+/* The record of @d's attachment to @g, or NULL. */
+static struct scn_obj *attach_find(struct sio_scn_ctx *ctx,
+				   struct iommu_domain *d,
+				   struct iommu_group *g)
+{
+	struct scn_obj *a;
+
+	list_for_each_entry(a, &ctx->objs, node)
+		if (a->type == SCN_OBJ_ATTACH && a->domain == d && a->group == g)
+			return a;
+	return NULL;
+}
+
+/*
+ * The record for attaching the named domain @o to @g, made before the
+ * attach so that an attach the scenario did is never unknown to its
+ * cleanup; *@fresh: made now (delete it if the attach fails).
+ * Return: the record, or NULL (out of memory).
+ */
+static struct scn_obj *attach_prepare(struct sio_scn_ctx *ctx,
+				      struct scn_obj *o, struct iommu_group *g,
+				      bool *fresh)
+{
+	struct scn_obj *a = attach_find(ctx, o->domain, g);
+
+	*fresh = !a;
+	if (a)
+		return a;
+	a = scn_obj_add(ctx, SCN_OBJ_ATTACH, o->name);
+	if (a) {
+		a->domain = o->domain;
+		a->group = iommu_group_ref_get(g);
+	}
+	return a;
+}
+
+/* Forget the attachments of @d that no longer hold (all, if @all). */
+static void attach_prune(struct sio_scn_ctx *ctx, struct iommu_domain *d,
+			 bool all)
+{
+	struct scn_obj *a, *n;
+
+	list_for_each_entry_safe(a, n, &ctx->objs, node)
+		if (a->type == SCN_OBJ_ATTACH && a->domain == d &&
+		    (all || !group_on_domain(a->group, d)))
+			scn_obj_del(a);
+}
+
+/* A populated group @d is attached to, or NULL. */
+static struct iommu_group *attach_busy(struct sio_scn_ctx *ctx,
+				       struct iommu_domain *d)
+{
+	struct scn_obj *a;
+
+	list_for_each_entry(a, &ctx->objs, node)
+		if (a->type == SCN_OBJ_ATTACH && a->domain == d &&
+		    group_on_domain(a->group, d))
+			return a->group;
+	return NULL;
+}
+
 static void run_domain_attach(struct sio_scn_ctx *ctx,
 			      const struct sio_scn_cmd *cmd)
 {
+	struct iommu_group *g = NULL;
 	struct sio_device *dev;
-	struct scn_obj *o;
+	struct scn_obj *o, *a = NULL;
 	char what[160];
+	bool fresh = false;
 	int ret;
 
 	o = domain_of(ctx, cmd, what, sizeof(what));
 	dev = o ? scn_get_device(ctx, cmd->argv[1]) : NULL;
 	if (!dev)
 		return;
+	g = iommu_group_get(dev);
+	if (g) {
+		a = attach_prepare(ctx, o, g, &fresh);
+		if (!a) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
 	ret = iommu_attach_device(o->domain, dev);
-	if (!ret && !o->dev)
-		o->dev = sio_get_device(dev);	/* detached at the end */
+	if (ret && fresh)
+		scn_obj_del(a);
+	else if (!ret && a && !a->dev)
+		a->dev = sio_get_device(dev);
+out:
+	iommu_group_put(g);
 	sio_put_device(dev);
 	scn_op_result(ctx, what, ret);
 }
@@ -407,6 +538,7 @@ static void run_domain_detach(struct sio_scn_ctx *ctx,
 	if (!dev)
 		return;
 	iommu_detach_device(o->domain, dev);
+	attach_prune(ctx, o->domain, false);
 	sio_put_device(dev);
 	scn_op_result(ctx, what, 0);
 }
@@ -415,17 +547,23 @@ static void run_domain_attach_group(struct sio_scn_ctx *ctx,
 				    const struct sio_scn_cmd *cmd)
 {
 	struct iommu_group *g;
-	struct scn_obj *o;
+	struct scn_obj *o, *a;
 	char what[160];
+	bool fresh;
 	int ret;
 
 	o = domain_of(ctx, cmd, what, sizeof(what));
 	g = o ? scn_get_group_by_id(ctx, cmd->num[0]) : NULL;
 	if (!g)
 		return;
-	ret = iommu_attach_group(o->domain, g);
-	if (!ret && !o->group)
-		o->group = iommu_group_ref_get(g); /* detached at the end */
+	a = attach_prepare(ctx, o, g, &fresh);
+	if (!a) {
+		ret = -ENOMEM;
+	} else {
+		ret = iommu_attach_group(o->domain, g);
+		if (ret && fresh)
+			scn_obj_del(a);
+	}
 	iommu_group_put(g);
 	scn_op_result(ctx, what, ret);
 }
@@ -442,17 +580,32 @@ static void run_domain_detach_group(struct sio_scn_ctx *ctx,
 	if (!g)
 		return;
 	iommu_detach_group(o->domain, g);
+	attach_prune(ctx, o->domain, false);
 	iommu_group_put(g);
 	scn_op_result(ctx, what, 0);
 }
 
+/*
+ * iommu_domain_free() of a domain still attached is a caller bug the
+ * kernel does not check: a user-facing layer refuses it (-EBUSY), as
+ * iommufd refuses to destroy a HWPT that devices are attached to.
+ */
 static void run_domain_free(struct sio_scn_ctx *ctx,
 			    const struct sio_scn_cmd *cmd)
 {
 	struct scn_obj *o = scn_get_domain(ctx, cmd->argv[0]);
+	struct iommu_group *g;
 
 	if (!o)
 		return;
+	g = attach_busy(ctx, o->domain);
+	if (g) {
+		scn_op_error(ctx, -EBUSY,
+			     "domain %s is attached to IOMMU group %d: detach it first",
+			     o->name, iommu_group_id(g));
+		return;
+	}
+	attach_prune(ctx, o->domain, true);
 	iommu_domain_free(o->domain);
 	scn_obj_del(o);
 	ctx->last_err = 0;
@@ -623,7 +776,7 @@ static const struct scn_cmd_row domain_cmds[] = {
 		.word = "domain", .sub = "free",
 		.synopsis = "domain free NAME",
 		.help = "free the domain",
-		.doc = "`iommu_domain_free()`",
+		.doc = "`iommu_domain_free()`; refused with `-EBUSY` while a group is attached to it (detach it first)",
 		.parse = parse_domain_name,
 		.run = run_domain_free,
 	},
@@ -919,23 +1072,42 @@ static const struct scn_expect_row domain_expects[] = {
 	},
 };
 
-/* Release group claims; detach and free the scenario's domains. */
+/*
+ * Undo what the scenario left, in the order a VFIO user tears down: detach
+ * each named domain from every group it is still attached to and free it;
+ * close the devices it opened; then release its group claims.  A group
+ * claim and a device claim by the same owner may coexist (owner_cnt 2),
+ * and releasing the group first WARNs in the kernel too: the device
+ * claims go first.
+ */
 static void domain_release(struct sio_scn_ctx *ctx)
 {
-	struct sio_iommu_group_info info;
-	struct scn_obj *o;
+	struct scn_obj *o, *a, *n;
 
 	list_for_each_entry(o, &ctx->objs, node) {
-		if (o->type == SCN_OBJ_GROUP_CLAIM && o->group)
-			sio_vfio_group_close(o->group);
 		if (o->type != SCN_OBJ_DOMAIN || !o->domain)
 			continue;
-		if (o->dev && iommu_get_domain_for_dev(o->dev) == o->domain)
-			iommu_detach_device(o->domain, o->dev);
-		if (o->group && !sio_iommu_group_get_info(o->group, &info) &&
-		    info.domain == o->domain)
-			iommu_detach_group(o->domain, o->group);
-		iommu_domain_free(o->domain);
+		list_for_each_entry(a, &ctx->objs, node)
+			if (a->type == SCN_OBJ_ATTACH && a->domain == o->domain &&
+			    group_on_domain(a->group, o->domain))
+				iommu_detach_group(o->domain, a->group);
+		attach_prune(ctx, o->domain, true);
+		if (!attach_busy(ctx, o->domain))
+			iommu_domain_free(o->domain);
+		o->domain = NULL;
+	}
+	list_for_each_entry_safe(o, n, &ctx->objs, node) {
+		if (o->type != SCN_OBJ_VFIO_OPEN)
+			continue;
+		sio_vfio_close(o->dev);	/* -EBADF/-ENODEV: closed already */
+		scn_obj_del(o);
+	}
+	list_for_each_entry_safe(o, n, &ctx->objs, node) {
+		if (o->type != SCN_OBJ_GROUP_CLAIM)
+			continue;
+		if (o->group)
+			sio_vfio_group_close(o->group);
+		scn_obj_del(o);
 	}
 }
 

@@ -296,8 +296,10 @@ static void release_objects(struct sio_scn_ctx *ctx)
 	for (i = scn_nareas; i-- > 0;)
 		if (scn_areas[i]->release)
 			scn_areas[i]->release(ctx);
+	/* but the WARN accounting, which the summary still needs */
 	list_for_each_entry_safe(o, n, &ctx->objs, node)
-		scn_obj_del(o);
+		if (o->type != SCN_OBJ_WARN_FUNC)
+			scn_obj_del(o);
 }
 
 /**
@@ -324,12 +326,22 @@ static void release_objects(struct sio_scn_ctx *ctx)
 void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res)
 {
 	unsigned long unexpected;
+	struct scn_obj *o, *n;
 
 	commit_pending(ctx);
 	sio_wait_for_device_probe(ctx->m);
+	/*
+	 * The cleanup is part of the run: a WARN it causes is unexpected,
+	 * and the invariants must hold once it is done (a domain freed while
+	 * still attached somewhere is "a freed domain" in the checker).
+	 */
+	ctx->line = 0;
+	release_objects(ctx);
+	sio_wait_for_device_probe(ctx->m);
+	if (sio_iommu_check_invariants(ctx->m))
+		scn_fail(ctx, "the invariants do not hold after the end-of-scenario cleanup");
 	unexpected = unaccounted_warns(ctx);
 	if (unexpected) {
-		ctx->line = 0;
 		scn_fail(ctx, "%lu unexpected WARN(s): no 'expect warn' accounts for them",
 			 unexpected);
 		sio_warn_for_each_site(report_site, ctx);
@@ -355,7 +367,8 @@ void sio_scn_ctx_finish(struct sio_scn_ctx *ctx, struct sio_scn_result *res)
 			"scenario %s: %u commands, %u expects passed, %u failed, %lu warns\n",
 			ctx->name, ctx->commands, ctx->passed, ctx->failed,
 			res->warns);
-	release_objects(ctx);
+	list_for_each_entry_safe(o, n, &ctx->objs, node)
+		scn_obj_del(o);
 	kfree(ctx);
 }
 
@@ -475,6 +488,28 @@ bool scn_resolve(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 	return true;
 }
 
+/*
+ * An allocation failure injected by fail-nth (softiommu run --fail-nth)
+ * happened during the command just run: whatever it failed, the core's
+ * invariants must hold now.  A violation WARNs (the checker's own WARN)
+ * and is a failure of the line.
+ *
+ * The run then goes on until its first failure (an expect that no longer
+ * holds, an error no expect judges): from there on the script no longer
+ * describes the machine, and its next lines would be caller bugs of the
+ * script's (a detach of a domain whose attach failed WARNs, as in the
+ * kernel), not the library's.  The end-of-scenario cleanup still runs.
+ */
+static void check_after_injection(struct sio_scn_ctx *ctx)
+{
+	const char *site = sio_fail_nth_site();
+	int n = sio_iommu_check_invariants(ctx->m);
+
+	if (n)
+		scn_fail(ctx, "%d invariant violation(s) after the injected allocation failure (in %s)",
+			 n, site ? site : "an allocator");
+}
+
 /* ---- expect ---- */
 
 /* Count a held expect and print "[ok] ...". */
@@ -535,13 +570,18 @@ int sio_scn_ctx_run(struct sio_scn_ctx *ctx, const struct sio_scn_script *s)
 	ctx->lines += s->lines;
 	for (i = 0; i < s->ncmds; i++) {
 		const struct sio_scn_cmd *cmd = s->cmds[i];
-		bool is_exp = cmd->expect != NULL;
+		bool is_exp = cmd->expect != NULL, fired;
+		unsigned int nfail;
 		unsigned long seq;
 
 		if (is_exp && (cmd->expect->flags & SCN_EXPECT_OP_RESULT))
 			ctx->pending[0] = '\0';	/* the expect judges it */
 		else
 			commit_pending(ctx);
+		if (ctx->injected && ctx->nfail > ctx->nfail_injected) {
+			scn_out(ctx, "fail-nth: stopping at the first failure after the injected one\n");
+			break;
+		}
 		ctx->line = cmd->line;
 		if (!is_exp) {
 			if (!(ctx->opts.flags & SIO_SCN_NO_ECHO))
@@ -549,9 +589,17 @@ int sio_scn_ctx_run(struct sio_scn_ctx *ctx, const struct sio_scn_script *s)
 			ctx->commands++;
 		}
 		seq = sio_log_seq();
+		fired = sio_fail_nth_fired();
+		nfail = ctx->nfail;
 		cmd->row->run(ctx, cmd);
 		/* Deferred probe runs on a workqueue: settle it, deterministically. */
 		sio_wait_for_device_probe(ctx->m);
+		/* fail-nth armed on this thread: check_after_injection() */
+		if (!fired && sio_fail_nth_fired()) {
+			ctx->injected = true;
+			ctx->nfail_injected = nfail;
+			check_after_injection(ctx);
+		}
 		scn_print_log_since(ctx, seq);
 		fflush(ctx->out);
 	}

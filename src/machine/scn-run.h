@@ -24,6 +24,12 @@ enum {
 	SCN_OBJ_WARN_FUNC,	/* WARNs accounted for by "expect warn N in F" */
 	SCN_OBJ_DMA_MAP,	/* "dma map DEV as NAME": $NAME is the IOVA */
 	SCN_OBJ_MEM,		/* "memory alloc as NAME": $NAME is the PA */
+	SCN_OBJ_ATTACH,		/* a named domain attached to @group (and
+				 * @dev, by "domain attach"): named after
+				 * the domain, one per group */
+	SCN_OBJ_VFIO_OPEN,	/* "vfio open DEV": @dev, to close at the end */
+	SCN_OBJ_DMA_USE,	/* the DMA-API use of @dev its "dma map"s
+				 * hold (@count of them), taken in @group */
 };
 
 /* A named object of the scenario (only the interpreter thread uses them). */
@@ -31,10 +37,11 @@ struct scn_obj {
 	struct list_head node;
 	int type;
 	char name[SIO_NAME_LEN];
-	struct iommu_domain *domain;
-	struct sio_device *dev;		/* referenced: device it was attached to */
-	struct iommu_group *group;	/* referenced */
-	unsigned long count;
+	struct iommu_domain *domain;	/* DOMAIN, ATTACH */
+	struct sio_device *dev;		/* referenced, if set */
+	struct iommu_group *group;	/* referenced, if set */
+	unsigned long count;		/* WARN_FUNC: WARNs it accounts for;
+					 * DMA_USE: live mappings */
 	/* SCN_OBJ_DMA_MAP (@dev referenced) and SCN_OBJ_MEM: */
 	u64 iova;			/* the DMA address (DMA_MAP) */
 	u64 phys;			/* the buffer in machine RAM */
@@ -76,6 +83,9 @@ struct sio_scn_ctx {
 	char dma_event[32];		/* "F_TRANSLATION"..., "" none seen */
 	u8 *read_buf;			/* the last "dma read" (@read_len) */
 	size_t read_len;
+	/* fail-nth: the injected failure happened, @nfail was then this */
+	bool injected;
+	unsigned int nfail_injected;
 };
 
 /* scn-run.c: what every area's runner uses */
@@ -94,5 +104,8 @@ struct scn_obj *scn_var_find(struct sio_scn_ctx *ctx, const char *name);
 bool scn_resolve(struct sio_scn_ctx *ctx, const struct sio_scn_cmd *cmd,
 		 int idx, u64 *out);
 struct sio_device *scn_get_device(struct sio_scn_ctx *ctx, const char *name);
+
+/* scn-area-dma.c: for "device remove" (scn-area-dev.c) */
+void scn_dma_forget_device(struct sio_scn_ctx *ctx, struct sio_device *dev);
 
 #endif /* SIO_MACHINE_SCN_RUN_H */

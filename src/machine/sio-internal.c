@@ -9,6 +9,7 @@
  */
 
 #include "base/alloc.h"
+#include "base/bug.h"
 #include "base/err.h"
 #include "base/rcu.h"
 #include "base/types.h"
@@ -73,4 +74,39 @@ long sio_alloc_live_settled(void)
 {
 	rcu_barrier();
 	return sio_alloc_live();
+}
+
+struct warn_sites_arg {
+	int (*fn)(const struct sio_warn_info *w, void *data);
+	void *data;
+};
+
+static int warn_site_fn(const struct sio_warn_site *site, void *data)
+{
+	struct warn_sites_arg *a = data;
+	struct sio_warn_info w = {
+		.func = site->func,
+		.file = site->file,
+		.line = site->line,
+		.count = __atomic_load_n(&site->count, __ATOMIC_RELAXED),
+	};
+
+	return a->fn(&w, a->data);
+}
+
+/**
+ * sio_warn_sites() - visit the WARN sites that fired since the last reset,
+ * described with standard types
+ * @fn: called for each site; a non-zero return stops the walk
+ * @data: passed to @fn
+ *
+ * Context: any thread.
+ * Return: 0 or the first non-zero value @fn returned.
+ */
+int sio_warn_sites(int (*fn)(const struct sio_warn_info *w, void *data),
+		   void *data)
+{
+	struct warn_sites_arg a = { fn, data };
+
+	return sio_warn_for_each_site(warn_site_fn, &a);
 }

@@ -5,6 +5,7 @@
  * machine-readable report.
  */
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include <softiommu/machine.h>
 #include <softiommu/internal.h>
+#include "cli.h"
 #include "report.h"
 
 extern const char sio_default_scenario[];
@@ -19,11 +21,6 @@ extern const size_t sio_default_scenario_len;
 
 #define DEFAULT_NAME "default.scn"
 
-struct cli {
-	unsigned int flags;		/* SIO_SCN_* */
-	bool json;
-	bool virtual_clock;
-};
 
 static void usage(FILE *f)
 {
@@ -38,6 +35,11 @@ static void usage(FILE *f)
 "  --dmesg           print the whole kernel log at the end\n"
 "  --virtual-clock   deterministic run: virtual log timestamps, one CPU\n"
 "                    (also SIO_LOG_CLOCK=virtual)\n"
+"  --fail-nth=N      run: fail the N-th allocation of each scenario's run;\n"
+"                    judge crashes, leaks, new WARNs and invariants, not\n"
+"                    the expects\n"
+"  --fail-nth-sweep[=K]  run: once per allocation point (every K-th),\n"
+"                    each on a fresh machine; report the points\n"
 "  -h, --help        this help\n"
 "  --version         print the version\n"
 "exit status: 0 all expects held and no unexpected WARN, 1 otherwise,\n"
@@ -97,13 +99,91 @@ static int check_leaks(const char *name, long live_before,
 	return 1;
 }
 
+/* WARN counts per site, to tell the teardown's WARNs from the run's. */
+struct warn_snap {
+	size_t n;
+	struct {
+		const char *file;	/* static: compared by address */
+		int line;
+		unsigned long count;
+	} site[64];
+	const char *name;
+	bool quiet;
+	unsigned long total;
+};
+
+static int snap_site(const struct sio_warn_info *w, void *data)
+{
+	struct warn_snap *snap = data;
+
+	if (snap->n < sizeof(snap->site) / sizeof(snap->site[0])) {
+		snap->site[snap->n].file = w->file;
+		snap->site[snap->n].line = w->line;
+		snap->site[snap->n].count = w->count;
+		snap->n++;
+	}
+	return 0;
+}
+
+static void warn_snap_take(struct warn_snap *snap, const char *name,
+			   bool quiet)
+{
+	snap->n = 0;
+	snap->name = name;
+	snap->quiet = quiet;
+	snap->total = sio_warn_count();
+	sio_warn_sites(snap_site, snap);
+}
+
+static int report_new_site(const struct sio_warn_info *w, void *data)
+{
+	struct warn_snap *snap = data;
+	unsigned long before = 0;
+	const char *file = w->file, *p;
+	size_t i;
+
+	for (i = 0; i < snap->n; i++)
+		if (snap->site[i].file == w->file && snap->site[i].line == w->line)
+			before = snap->site[i].count;
+	if (w->count <= before)
+		return 0;
+	for (p = strstr(w->file, "src/"); p; p = strstr(p + 1, "src/"))
+		if (p == w->file || p[-1] == '/')
+			file = p;
+	fprintf(stderr, "  WARNING at %s (%s:%d) fired %lu time(s)\n", w->func,
+		file, w->line, w->count - before);
+	return 0;
+}
+
+/*
+ * WARNs fired while the machine was destroyed, after the scenario's own
+ * accounting (a scenario that left something the teardown trips over):
+ * they fail the run like a leak.  Return: 1 if there were any.
+ */
+static int check_teardown_warns(struct warn_snap *snap)
+{
+	unsigned long n = sio_warn_count() - snap->total;
+
+	if (!n)
+		return 0;
+	if (!snap->quiet) {
+		fflush(stdout);
+		fprintf(stderr, "softiommu: %s: %lu WARN(s) while the machine was torn down\n",
+			snap->name, n);
+		sio_warn_sites(report_new_site, snap);
+	}
+	return 1;
+}
+
 static int run_one(const struct cli *c, const char *file, bool first)
 {
 	struct sio_scn_opts o = cli_opts(c);
 	struct sio_scn_result res;
+	struct warn_snap snap;
 	struct sio_machine *m;
 	long live = sio_alloc_live_settled();
 	const char *name = file ? file : DEFAULT_NAME;
+	int bad;
 
 	m = sio_machine_create(file ? file : "default");
 	if (sio_is_err(m)) {
@@ -123,8 +203,11 @@ static int run_one(const struct cli *c, const char *file, bool first)
 		sio_machine_run_scenario(m, name, sio_default_scenario,
 					 sio_default_scenario_len, &o, &res);
 	}
+	warn_snap_take(&snap, name, c->json);
 	sio_machine_destroy(m);
-	if (check_leaks(name, live, &res, c->json) && res.status == 0)
+	bad = check_teardown_warns(&snap);
+	bad |= check_leaks(name, live, &res, c->json);
+	if (bad && res.status == 0)
 		res.status = 1;
 	if (c->json)
 		cli_json_scenario(stdout, name, &res, first);
@@ -135,6 +218,15 @@ static int run_one(const struct cli *c, const char *file, bool first)
 static int cmd_run(const struct cli *c, int argc, char **argv)
 {
 	int status = 0, i;
+
+	if (c->fail_nth || c->fail_nth_step) {
+		if (argc == 0 || c->json || (c->fail_nth && c->fail_nth_step)) {
+			fprintf(stderr, "softiommu: --fail-nth and --fail-nth-sweep take FILEs, not --json, and not both\n");
+			return 2;
+		}
+		return cli_fail_nth(c, c->fail_nth, c->fail_nth_step, argv,
+				    argc);
+	}
 
 	if (c->json)
 		cli_json_begin(stdout, SIO_VERSION);
@@ -227,7 +319,8 @@ static int cmd_shell(const struct cli *c)
 	size_t cap = 0, acclen = 0;
 	unsigned int lineno = 0, first = 1;
 	long live = sio_alloc_live_settled();
-	int status;
+	struct warn_snap snap;
+	int status, bad;
 
 	if (tty)
 		o.flags |= SIO_SCN_NO_ECHO;
@@ -291,8 +384,11 @@ static int cmd_shell(const struct cli *c)
 	if (c->json)
 		cli_json_begin(stdout, SIO_VERSION);
 	sio_scn_ctx_finish(ctx, &res);
+	warn_snap_take(&snap, "<stdin>", c->json);
 	sio_machine_destroy(m);
-	if (check_leaks("<stdin>", live, &res, c->json) && res.status == 0)
+	bad = check_teardown_warns(&snap);
+	bad |= check_leaks("<stdin>", live, &res, c->json);
+	if (bad && res.status == 0)
 		res.status = 1;
 	status = res.status;
 	if (c->json) {
@@ -301,6 +397,36 @@ static int cmd_shell(const struct cli *c)
 	}
 	sio_scn_result_release(&res);
 	return status;
+}
+
+/* "N" (1 .. UINT_MAX) into @out.  Return: 0 or -1. */
+static int parse_count(const char *s, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || !v || v > UINT_MAX)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* --fail-nth=N, --fail-nth-sweep, --fail-nth-sweep=K.  Return: 0 or -1. */
+static int parse_fail_nth(const char *a, struct cli *c)
+{
+	if (!strncmp(a, "--fail-nth=", 11))
+		return parse_count(a + 11, &c->fail_nth);
+	if (!strcmp(a, "--fail-nth-sweep")) {
+		c->fail_nth_step = 1;
+		return 0;
+	}
+	if (!strncmp(a, "--fail-nth-sweep=", 17))
+		return parse_count(a + 17, &c->fail_nth_step);
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -332,6 +458,13 @@ int main(int argc, char **argv)
 			c.flags |= SIO_SCN_DMESG;
 		} else if (!strcmp(a, "--virtual-clock")) {
 			c.virtual_clock = true;
+		} else if (!strncmp(a, "--fail-nth", 10)) {
+			if (parse_fail_nth(a, &c)) {
+				fprintf(stderr, "softiommu: '%s': expected --fail-nth=N or --fail-nth-sweep[=K], N and K from 1\n",
+					a);
+				free(rest);
+				return 2;
+			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "softiommu: unknown option '%s'\n", a);
 			usage(stderr);
