@@ -529,6 +529,21 @@ static size_t dma_unmap_fast(struct iommu_domain *domain, unsigned long iova,
 	return unmapped;
 }
 
+/*
+ * Invalidate now what an unmap gathered in @gather, even when it was
+ * queued for the flush queue (a queued gather may be empty: the driver
+ * skips per-page invalidation, so the whole domain is flushed).
+ */
+static void dma_unmap_invalidate_now(struct iommu_domain *domain,
+				     struct iommu_iotlb_gather *gather)
+{
+	bool queued = gather->queued;
+
+	iommu_iotlb_sync(domain, gather);
+	if (queued && domain->ops->flush_iotlb_all)
+		domain->ops->flush_iotlb_all(domain);
+}
+
 /**
  * iommu_dma_map_phys() - map @size bytes at @phys for @dev in @domain
  * @dev: the device
@@ -592,6 +607,12 @@ err_count:
  * @dma_addr: the DMA address iommu_dma_map_phys() returned
  * @size: the size it was given (aligned to granules here)
  *
+ * Strict: the range is invalidated and its IOVA freed before the call
+ * returns.  Lazy: the IOVA waits in the flush queue for a flush of the
+ * whole domain.  A @size that does not match what is mapped there WARNs
+ * (as in the kernel); what was unmapped is invalidated at once in either
+ * mode and the IOVA is leaked.
+ *
  * Context: may sleep (flush-queue bring-up, a full queue's flush).
  */
 void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
@@ -618,8 +639,17 @@ void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
 
 	unmapped = dma_unmap_fast(domain, dma_addr, size, &gather);
 	if (WARN(unmapped != size, "dma-iommu: unmapped %#zx of %#zx at %#llx",
-		 unmapped, size, (unsigned long long)dma_addr))
-		return; /* leak the IOVA rather than hand out a live one */
+		 unmapped, size, (unsigned long long)dma_addr)) {
+		/*
+		 * A caller bug, but what the tables no longer map must not
+		 * stay reachable once we return, strict or lazy.  The IOVA
+		 * is leaked rather than handed out while part of it may
+		 * still be mapped.
+		 */
+		if (unmapped)
+			dma_unmap_invalidate_now(domain, &gather);
+		return;
+	}
 
 	if (!lazy) {
 		iommu_iotlb_sync(domain, &gather);
