@@ -372,10 +372,11 @@ enum sio_hw_check_mode {
 	SIO_HW_CHECK_STRICT,
 	/*
 	 * Every hit re-walks; a difference WARNs only when the same cached
-	 * entry is found stale again after a CMD_SYNC completed since the
-	 * first sighting: tolerates the legitimate window between a PTE
-	 * change and its TLBI in concurrent tests (it can be fooled by an
-	 * unrelated SYNC from another thread inside that window).
+	 * entry is found stale again by a lookup that began after a CMD_SYNC
+	 * completed since the first sighting: tolerates the legitimate
+	 * window between a PTE change and its TLBI in concurrent tests (it
+	 * can be fooled by an unrelated SYNC from another thread inside that
+	 * window).
 	 */
 	SIO_HW_CHECK_AFTER_SYNC,
 };
