@@ -396,6 +396,9 @@ void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on);
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,
 				enum sio_hw_check_mode mode);
 
+/* An erratum on request: the next @n TLBI commands do nothing. */
+void sio_hw_smmu_inject_drop_tlbi(struct sio_hw_smmu *smmu, unsigned int n);
+
 /**
  * struct sio_hw_smmu_ste - a stream table entry as the model decodes it
  * @w: the entry's words
