@@ -14,6 +14,7 @@
 #include "dma/iova.h"
 #include "dma/fq.h"
 #include "dma/iommu-dma.h"
+#include "dev/dma-observer.h"
 #include <softiommu/iommu.h>
 #include <softiommu/iommu-driver.h>
 
@@ -254,11 +255,22 @@ static void dma_fq_flush_iotlb_all(void *data)
 		domain->ops->flush_iotlb_all(domain);
 }
 
+/* A queued range's flush completed: tell an observer before the reuse. */
+static void dma_fq_observe_release(struct iommu_dma_cookie *cookie,
+				   unsigned long iova_pfn, unsigned long pages)
+{
+	unsigned long shift = iova_shift(&cookie->iovad);
+
+	sio_dma_observe_unmap(cookie->domain, iova_pfn << shift, pages << shift,
+			      SIO_DMA_UNMAP_RELEASED);
+}
+
 static void dma_fq_release(void *data, unsigned long iova_pfn,
 			   unsigned long pages, struct list_head *freelist)
 {
 	struct iommu_dma_cookie *cookie = data;
 
+	dma_fq_observe_release(cookie, iova_pfn, pages);
 	/* Page-table pages stay with the driver: @freelist is always empty. */
 	free_iova_fast(&cookie->iovad, iova_pfn, pages);
 }
@@ -270,6 +282,7 @@ static void dma_fq_release_slot(void *data, unsigned int slot,
 {
 	struct iommu_dma_cookie *cookie = data;
 
+	dma_fq_observe_release(cookie, iova_pfn, pages);
 	if (cookie->fq.nr_queues > 1)
 		free_iova_fast_slot(&cookie->iovad, iova_pfn, pages, slot);
 	else
@@ -648,11 +661,16 @@ void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
 		 */
 		if (unmapped)
 			dma_unmap_invalidate_now(domain, &gather);
+		sio_dma_observe_unmap(domain, dma_addr, unmapped,
+				      SIO_DMA_UNMAP_STRICT);
 		return;
 	}
 
 	if (!lazy) {
 		iommu_iotlb_sync(domain, &gather);
+		/* Before the IOVA can be handed out again. */
+		sio_dma_observe_unmap(domain, dma_addr, size,
+				      SIO_DMA_UNMAP_STRICT);
 		free_iova_fast(iovad, iova_pfn(iovad, dma_addr),
 			       size >> iova_shift(iovad));
 		dma_stat_inc(cookie, DMA_STAT_STRICT_UNMAPS);
@@ -664,6 +682,9 @@ void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
 		 */
 		if (gather.start <= gather.end)
 			iommu_iotlb_sync(domain, &gather);
+		/* Before queue_iova(), which may release it at once. */
+		sio_dma_observe_unmap(domain, dma_addr, size,
+				      SIO_DMA_UNMAP_DEFERRED);
 		queue_iova(&cookie->fq, iova_pfn(iovad, dma_addr),
 			   size >> iova_shift(iovad), NULL);
 		dma_stat_inc(cookie, DMA_STAT_LAZY_UNMAPS);
@@ -760,6 +781,8 @@ err_unmap:
 		iommu_iotlb_gather_init(&gather);
 		dma_unmap_fast(domain, iova, cur - iova, &gather);
 		iommu_iotlb_sync(domain, &gather);
+		sio_dma_observe_unmap(domain, iova, cur - iova,
+				      SIO_DMA_UNMAP_STRICT);
 	}
 	free_iova_fast(iovad, iova_pfn(iovad, iova),
 		       total >> iova_shift(iovad));
