@@ -7,10 +7,10 @@
  */
 #include "smmu-env.h"
 
-#define SID	1
-#define ASID	7
-#define IOVA	0x7000ULL
-#define DATA	0x41000000ULL	/* inside the 64 MiB of RAM at 1 GiB */
+#define SID  1
+#define ASID 7
+#define IOVA 0x7000ULL
+#define DATA 0x41000000ULL /* inside the 64 MiB of RAM at 1 GiB */
 
 FIXTURE(inject)
 {
@@ -50,10 +50,11 @@ TEST_F(inject, dropped_tlbi_leaves_the_entry)
 	wr64(&self->e, self->ptep, 0);
 	sio_hw_smmu_inject_drop_tlbi(self->e.smmu, 2);
 	EXPECT_EQ(0, env_tlbi_va(&self->e, 0, ASID, IOVA, 0));
-	EXPECT_EQ(0, env_cmd(&self->e, op(SIO_SMMU_CMD_TLBI_NH_ASID) |
-					       SIO_SMMU_FIELD_PREP(
-						       SIO_SMMU_CMD0_ASID, ASID),
-			     0));
+	EXPECT_EQ(0,
+		  env_cmd(&self->e,
+			  op(SIO_SMMU_CMD_TLBI_NH_ASID) |
+				  SIO_SMMU_FIELD_PREP(SIO_SMMU_CMD0_ASID, ASID),
+			  0));
 	ASSERT_EQ(0, tr(&self->e, &r));
 	EXPECT_TRUE(r.iotlb_hit);
 	EXPECT_EQ(DATA, r.pa);
