@@ -7,6 +7,7 @@
  * iommu_domain_init, iommu_domain_free, iommu_domain_alloc ≤ v6.12)
  */
 #include "core/core-priv.h"
+#include "dev/dma-observer.h"
 
 /**
  * iommu_domain_init() - the core's part of a new domain: type, owner, ops
@@ -233,6 +234,7 @@ void __iommu_domain_free(struct iommu_domain *domain)
 	/* The DMA IOVA cookie (src/dma) is released by the layer that made it. */
 	if (domain->cookie_put)
 		domain->cookie_put(domain);
+	sio_dma_observe_domain_free(domain);
 	if (domain->ops && domain->ops->free)
 		domain->ops->free(domain);
 }

@@ -6,6 +6,7 @@
  * iommu_pgsize, iommu_iova_to_phys, report_iommu_fault), include/linux/iommu.h
  */
 #include "core/core-priv.h"
+#include "dev/dma-observer.h"
 
 /*
  * iommu_pgsize() - the largest page size usable at @iova/@paddr for @size
@@ -76,6 +77,7 @@ int iommu_map(struct iommu_domain *domain, unsigned long iova, uint64_t paddr,
 	unsigned long orig_iova = iova;
 	size_t orig_size = size;
 	unsigned int min_pagesz;
+	u64 obs_token;
 	int ret = 0;
 
 	if (!domain)
@@ -96,6 +98,7 @@ int iommu_map(struct iommu_domain *domain, unsigned long iova, uint64_t paddr,
 		return -EINVAL;
 	}
 
+	obs_token = sio_dma_observe_map_begin(domain, iova, paddr, size, prot);
 	while (size) {
 		size_t pgsize, count, mapped = 0;
 
@@ -121,7 +124,7 @@ int iommu_map(struct iommu_domain *domain, unsigned long iova, uint64_t paddr,
 	/* Unroll what this call mapped. */
 	if (ret) {
 		iommu_unmap(domain, orig_iova, orig_size - size);
-		return ret;
+		goto out;
 	}
 
 	if (ops->iotlb_sync_map) {
@@ -129,6 +132,8 @@ int iommu_map(struct iommu_domain *domain, unsigned long iova, uint64_t paddr,
 		if (ret)
 			iommu_unmap(domain, orig_iova, orig_size);
 	}
+out:
+	sio_dma_observe_map_end(domain, obs_token, ret);
 	return ret;
 }
 
@@ -179,6 +184,8 @@ size_t iommu_unmap(struct iommu_domain *domain, unsigned long iova, size_t size)
 		unmapped += unmapped_page;
 	}
 	iommu_iotlb_sync(domain, &gather);
+	sio_dma_observe_unmap(domain, iova - unmapped, unmapped,
+			      SIO_DMA_UNMAP_STRICT);
 	return unmapped;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dev/dma-link.h"
+#include "dev/dma-observer.h"
 #include "mem/phys-mem.h"
 #include <softiommu/dma.h>
 
@@ -548,6 +549,14 @@ static int link_target(struct sio_device *dev, struct sio_dma_link **plink,
 	return *pops ? 0 : -ENODEV;
 }
 
+/* Bytes of a transfer one translation covers: @valid, else to the page end. */
+static size_t xfer_chunk(u64 iova, size_t valid, size_t len)
+{
+	size_t chunk = valid ? valid : PAGE_SIZE - (iova & (PAGE_SIZE - 1));
+
+	return chunk < len ? chunk : len;
+}
+
 /**
  * sio_dma_link_translate() - send one translation through @dev's link
  * @dev: the device
@@ -573,8 +582,10 @@ int sio_dma_link_translate(struct sio_device *dev, bool pasid_valid,
 			   size_t *contig)
 {
 	const struct sio_dma_target_ops *ops = NULL;
+	struct sio_dma_observer *obs;
 	struct sio_dma_link *link;
 	struct sio_dma_txn txn;
+	u64 token = 0;
 	int ret;
 
 	if (!dev || !pa || !contig || !access ||
@@ -584,18 +595,36 @@ int sio_dma_link_translate(struct sio_device *dev, bool pasid_valid,
 	ret = link_target(dev, &link, &ops);
 	if (ret)
 		return ret;
+	obs = sio_dma_observer();
 	if (!link) {
 		if (pasid_valid || type != SIO_DMA_TXN_UNTRANSLATED)
 			return -EFAULT;
 		*pa = addr;
 		*contig = 0;
+		if (unlikely(obs)) {
+			txn = (struct sio_dma_txn){ .dev = dev,
+						    .addr = addr,
+						    .access = access };
+			token = obs->txn_begin(obs, &txn);
+			obs->txn_end(obs, &txn, token, false, 0, addr,
+				     PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
+		}
 		return 0;
 	}
 	txn = (struct sio_dma_txn){
 		.dev = dev, .sid = link->sid, .pasid_valid = pasid_valid,
 		.pasid = pasid, .addr = addr, .access = access, .type = type,
 	};
-	return ops->translate(link->target->priv, &txn, pa, contig);
+	if (likely(!obs))
+		return ops->translate(link->target->priv, &txn, pa, contig);
+	token = obs->txn_begin(obs, &txn);
+	ret = ops->translate(link->target->priv, &txn, pa, contig);
+	if (ret)
+		obs->txn_end(obs, &txn, token, true, ret, 0, 0);
+	else
+		obs->txn_end(obs, &txn, token, true, 0, *pa,
+			     xfer_chunk(addr, *contig, SIZE_MAX));
+	return ret;
 }
 
 /**
@@ -768,9 +797,11 @@ static int sio_dma_xfer(struct sio_device *dev, bool pasid_valid, u32 pasid,
 {
 	unsigned int access = rbuf ? SIO_DMA_READ : SIO_DMA_WRITE;
 	const struct sio_dma_target_ops *ops = NULL;
+	struct sio_dma_observer *obs;
 	struct sio_dma_link *link;
 	struct sio_phys_mem *mem;
 	struct sio_dma_txn txn;
+	u64 token = 0;
 	int ret;
 
 	if (!dev || (!rbuf && !wbuf) || !dev->machine)
@@ -784,11 +815,19 @@ static int sio_dma_xfer(struct sio_device *dev, bool pasid_valid, u32 pasid,
 	if (!len)
 		return 0;
 
+	obs = sio_dma_observer();
 	if (!link) {
 		if (pasid_valid)
 			return -EFAULT; /* no PASID without an IOMMU */
 		if (iova + len < iova)
 			return -EFAULT;
+		if (unlikely(obs)) {
+			txn = (struct sio_dma_txn){ .dev = dev,
+						    .addr = iova,
+						    .access = access };
+			token = obs->txn_begin(obs, &txn);
+			obs->txn_end(obs, &txn, token, false, 0, iova, len);
+		}
 		return rbuf ? sio_phys_copy_from(mem, iova, rbuf, len) :
 			      sio_phys_copy_to(mem, iova, wbuf, len);
 	}
@@ -803,14 +842,15 @@ static int sio_dma_xfer(struct sio_device *dev, bool pasid_valid, u32 pasid,
 		u64 pa;
 
 		txn.addr = iova;
+		if (unlikely(obs))
+			token = obs->txn_begin(obs, &txn);
 		ret = ops->translate(link->target->priv, &txn, &pa, &valid);
+		if (unlikely(obs))
+			obs->txn_end(obs, &txn, token, true, ret, ret ? 0 : pa,
+				     ret ? 0 : xfer_chunk(iova, valid, len));
 		if (ret)
 			return ret;
-		chunk = PAGE_SIZE - (iova & (PAGE_SIZE - 1));
-		if (valid)
-			chunk = valid;
-		if (chunk > len)
-			chunk = len;
+		chunk = xfer_chunk(iova, valid, len);
 		ret = rbuf ? sio_phys_copy_from(mem, pa, rbuf, chunk) :
 			     sio_phys_copy_to(mem, pa, wbuf, chunk);
 		if (ret)
@@ -938,4 +978,43 @@ int sio_dma_translate_pasid(struct sio_device *dev, uint32_t pasid,
 
 	return sio_dma_link_translate(dev, true, pasid, iova, access,
 				      SIO_DMA_TXN_UNTRANSLATED, pa, &contig);
+}
+
+/* ------------------------------------------------------------- observer */
+
+struct sio_dma_observer *sio_dma_observer_current;
+
+/**
+ * sio_dma_observer_install() - install @obs for every machine of the process
+ * @obs: the observer (all callbacks set)
+ *
+ * Context: no DMA, map or unmap may run anywhere in the process (an event
+ * pair would straddle the change); test setup.
+ * Return: 0; -EBUSY (another observer is installed); -EINVAL (NULL, or a
+ * callback missing).
+ */
+int sio_dma_observer_install(struct sio_dma_observer *obs)
+{
+	struct sio_dma_observer *none = NULL;
+
+	if (!obs || !obs->txn_begin || !obs->txn_end || !obs->map_begin ||
+	    !obs->map_end || !obs->unmap || !obs->domain_free)
+		return -EINVAL;
+	if (!__atomic_compare_exchange_n(&sio_dma_observer_current, &none, obs,
+					 false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	return 0;
+}
+
+/**
+ * sio_dma_observer_remove() - undo sio_dma_observer_install()
+ * @obs: the installed observer (anything else is left alone)
+ *
+ * Context: as sio_dma_observer_install(); no callback runs after it.
+ */
+void sio_dma_observer_remove(struct sio_dma_observer *obs)
+{
+	__atomic_compare_exchange_n(&sio_dma_observer_current, &obs, NULL,
+				    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }

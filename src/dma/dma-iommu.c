@@ -14,6 +14,7 @@
 #include "dma/iova.h"
 #include "dma/fq.h"
 #include "dma/iommu-dma.h"
+#include "dev/dma-observer.h"
 #include <softiommu/iommu.h>
 #include <softiommu/iommu-driver.h>
 
@@ -254,11 +255,22 @@ static void dma_fq_flush_iotlb_all(void *data)
 		domain->ops->flush_iotlb_all(domain);
 }
 
+/* A queued range's flush completed: tell an observer before the reuse. */
+static void dma_fq_observe_release(struct iommu_dma_cookie *cookie,
+				   unsigned long iova_pfn, unsigned long pages)
+{
+	unsigned long shift = iova_shift(&cookie->iovad);
+
+	sio_dma_observe_unmap(cookie->domain, iova_pfn << shift, pages << shift,
+			      SIO_DMA_UNMAP_RELEASED);
+}
+
 static void dma_fq_release(void *data, unsigned long iova_pfn,
 			   unsigned long pages, struct list_head *freelist)
 {
 	struct iommu_dma_cookie *cookie = data;
 
+	dma_fq_observe_release(cookie, iova_pfn, pages);
 	/* Page-table pages stay with the driver: @freelist is always empty. */
 	free_iova_fast(&cookie->iovad, iova_pfn, pages);
 }
@@ -270,6 +282,7 @@ static void dma_fq_release_slot(void *data, unsigned int slot,
 {
 	struct iommu_dma_cookie *cookie = data;
 
+	dma_fq_observe_release(cookie, iova_pfn, pages);
 	if (cookie->fq.nr_queues > 1)
 		free_iova_fast_slot(&cookie->iovad, iova_pfn, pages, slot);
 	else
@@ -529,6 +542,21 @@ static size_t dma_unmap_fast(struct iommu_domain *domain, unsigned long iova,
 	return unmapped;
 }
 
+/*
+ * Invalidate now what an unmap gathered in @gather, even when it was
+ * queued for the flush queue (a queued gather may be empty: the driver
+ * skips per-page invalidation, so the whole domain is flushed).
+ */
+static void dma_unmap_invalidate_now(struct iommu_domain *domain,
+				     struct iommu_iotlb_gather *gather)
+{
+	bool queued = gather->queued;
+
+	iommu_iotlb_sync(domain, gather);
+	if (queued && domain->ops->flush_iotlb_all)
+		domain->ops->flush_iotlb_all(domain);
+}
+
 /**
  * iommu_dma_map_phys() - map @size bytes at @phys for @dev in @domain
  * @dev: the device
@@ -592,6 +620,12 @@ err_count:
  * @dma_addr: the DMA address iommu_dma_map_phys() returned
  * @size: the size it was given (aligned to granules here)
  *
+ * Strict: the range is invalidated and its IOVA freed before the call
+ * returns.  Lazy: the IOVA waits in the flush queue for a flush of the
+ * whole domain.  A @size that does not match what is mapped there WARNs
+ * (as in the kernel); what was unmapped is invalidated at once in either
+ * mode and the IOVA is leaked.
+ *
  * Context: may sleep (flush-queue bring-up, a full queue's flush).
  */
 void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
@@ -618,11 +652,25 @@ void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
 
 	unmapped = dma_unmap_fast(domain, dma_addr, size, &gather);
 	if (WARN(unmapped != size, "dma-iommu: unmapped %#zx of %#zx at %#llx",
-		 unmapped, size, (unsigned long long)dma_addr))
-		return; /* leak the IOVA rather than hand out a live one */
+		 unmapped, size, (unsigned long long)dma_addr)) {
+		/*
+		 * A caller bug, but what the tables no longer map must not
+		 * stay reachable once we return, strict or lazy.  The IOVA
+		 * is leaked rather than handed out while part of it may
+		 * still be mapped.
+		 */
+		if (unmapped)
+			dma_unmap_invalidate_now(domain, &gather);
+		sio_dma_observe_unmap(domain, dma_addr, unmapped,
+				      SIO_DMA_UNMAP_STRICT);
+		return;
+	}
 
 	if (!lazy) {
 		iommu_iotlb_sync(domain, &gather);
+		/* Before the IOVA can be handed out again. */
+		sio_dma_observe_unmap(domain, dma_addr, size,
+				      SIO_DMA_UNMAP_STRICT);
 		free_iova_fast(iovad, iova_pfn(iovad, dma_addr),
 			       size >> iova_shift(iovad));
 		dma_stat_inc(cookie, DMA_STAT_STRICT_UNMAPS);
@@ -634,6 +682,9 @@ void iommu_dma_unmap_phys(struct sio_device *dev, struct iommu_domain *domain,
 		 */
 		if (gather.start <= gather.end)
 			iommu_iotlb_sync(domain, &gather);
+		/* Before queue_iova(), which may release it at once. */
+		sio_dma_observe_unmap(domain, dma_addr, size,
+				      SIO_DMA_UNMAP_DEFERRED);
 		queue_iova(&cookie->fq, iova_pfn(iovad, dma_addr),
 			   size >> iova_shift(iovad), NULL);
 		dma_stat_inc(cookie, DMA_STAT_LAZY_UNMAPS);
@@ -730,6 +781,8 @@ err_unmap:
 		iommu_iotlb_gather_init(&gather);
 		dma_unmap_fast(domain, iova, cur - iova, &gather);
 		iommu_iotlb_sync(domain, &gather);
+		sio_dma_observe_unmap(domain, iova, cur - iova,
+				      SIO_DMA_UNMAP_STRICT);
 	}
 	free_iova_fast(iovad, iova_pfn(iovad, iova),
 		       total >> iova_shift(iovad));

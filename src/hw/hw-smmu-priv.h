@@ -300,6 +300,7 @@ struct sio_hw_smmu {
 
 	_Atomic int check_mode;		/* enum sio_hw_check_mode */
 	_Atomic u64 sync_count;		/* CMD_SYNCs completed */
+	_Atomic int drop_tlbi;		/* TLBIs left to ignore (tests) */
 	_Atomic u32 next_stag;
 	_Atomic u32 next_grpid;
 

@@ -77,6 +77,17 @@ static void hw_smmu_cmd_sync(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 	}
 }
 
+/* Consume one injected TLBI drop.  Return: true if this TLBI is dropped. */
+static bool hw_smmu_tlbi_dropped(struct sio_hw_smmu *smmu)
+{
+	int n = atomic_load_explicit(&smmu->drop_tlbi, memory_order_relaxed);
+
+	while (n > 0)
+		if (atomic_compare_exchange_weak(&smmu->drop_tlbi, &n, n - 1))
+			return true;
+	return false;
+}
+
 /* Execute one command.  Return: SIO_SMMU_CERROR_*. */
 static int hw_smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 {
@@ -123,38 +134,45 @@ static int hw_smmu_cmd_exec(struct sio_hw_smmu *smmu, u64 c0, u64 c1)
 		if (!smmu->cfg.stage1)
 			return SIO_SMMU_CERROR_ILL;
 		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
-		sio_hw_smmu_iotlb_inv_vmid(smmu, vmid, true);
+		if (!hw_smmu_tlbi_dropped(smmu))
+			sio_hw_smmu_iotlb_inv_vmid(smmu, vmid, true);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_NH_ASID:
 		if (!smmu->cfg.stage1)
 			return SIO_SMMU_CERROR_ILL;
 		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
-		sio_hw_smmu_iotlb_inv_asid(smmu, vmid, asid);
+		if (!hw_smmu_tlbi_dropped(smmu))
+			sio_hw_smmu_iotlb_inv_asid(smmu, vmid, asid);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_NH_VA:
 		if (!smmu->cfg.stage1 ||
 		    !hw_smmu_cmd_range_ok(c0, c1, &addr, &log2))
 			return SIO_SMMU_CERROR_ILL;
 		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
-		sio_hw_smmu_iotlb_inv_range(smmu, false, vmid, asid, addr,
-					    log2);
+		if (!hw_smmu_tlbi_dropped(smmu))
+			sio_hw_smmu_iotlb_inv_range(smmu, false, vmid, asid,
+						    addr, log2);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_S12_VMALL:
 		if (!smmu->cfg.stage2)
 			return SIO_SMMU_CERROR_ILL;
 		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
-		sio_hw_smmu_iotlb_inv_vmid(smmu, vmid, false);
+		if (!hw_smmu_tlbi_dropped(smmu))
+			sio_hw_smmu_iotlb_inv_vmid(smmu, vmid, false);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_S2_IPA:
 		if (!smmu->cfg.stage2 ||
 		    !hw_smmu_cmd_range_ok(c0, c1, &addr, &log2))
 			return SIO_SMMU_CERROR_ILL;
 		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
-		sio_hw_smmu_iotlb_inv_range(smmu, true, vmid, 0, addr, log2);
+		if (!hw_smmu_tlbi_dropped(smmu))
+			sio_hw_smmu_iotlb_inv_range(smmu, true, vmid, 0, addr,
+						    log2);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_TLBI_NSNH_ALL:
 		sio_hw_smmu_stat_inc(smmu, iotlb_inv_cmds);
-		sio_hw_smmu_iotlb_inv_all(smmu);
+		if (!hw_smmu_tlbi_dropped(smmu))
+			sio_hw_smmu_iotlb_inv_all(smmu);
 		return SIO_SMMU_CERROR_NONE;
 	case SIO_SMMU_CMD_ATC_INV: {
 		bool global = c1 & SIO_SMMU_CMD1_ATC_GLOBAL;

@@ -197,25 +197,33 @@ static u64 hw_smmu_txn_shifts(const struct hw_smmu_txn *t)
 	return shifts;
 }
 
-/* The coherency checker: does the hit still agree with the tables? */
+/*
+ * The coherency checker: does the hit still agree with the tables?
+ * @looked_up: CMD_SYNCs completed before the lookup that hit began.
+ *
+ * A hit that disagrees may be legitimate: the tables changed and the
+ * TLBI+SYNC that removes the entry has not completed yet, or completed
+ * only after the lookup (the walk here runs later than the lookup).  In
+ * AFTER_SYNC mode the first sighting of a slot's incarnation records the
+ * next SYNC to come; a later hit on the same incarnation is stale only if
+ * its lookup began after that SYNC completed.
+ */
 static void hw_smmu_check_hit(struct sio_hw_smmu *smmu,
-			      const struct hw_smmu_txn *t, u64 pa,
+			      const struct hw_smmu_txn *t, int mode, u64 pa,
 			      unsigned int perms,
-			      struct sio_hw_smmu_tlb_slot *slot, u64 seq)
+			      struct sio_hw_smmu_tlb_slot *slot, u64 seq,
+			      u64 looked_up)
 {
-	int mode = atomic_load_explicit(&smmu->check_mode,
-					memory_order_relaxed);
 	struct sio_hw_smmu_walk_out w;
 	u64 sync, cur, mine;
 	int ret;
 
-	if (mode == SIO_HW_CHECK_OFF)
-		return;
 	ret = hw_smmu_txn_walk(smmu, t, false, &w);
 	if (!ret && w.oa == pa && (w.s1_perms & w.s2_perms) == perms)
 		return;
 	sio_hw_smmu_stat_inc(smmu, check_mismatches);
 	if (mode == SIO_HW_CHECK_AFTER_SYNC) {
+		/* After the walk that saw the change. */
 		sync = atomic_load(&smmu->sync_count);
 		cur = atomic_load(&slot->suspect);
 		mine = (seq & 0xffffffffULL) << 32;
@@ -226,8 +234,13 @@ static void hw_smmu_check_hit(struct sio_hw_smmu *smmu,
 							       0xffffffffULL));
 			return;
 		}
-		if ((u32)cur >= (u32)(sync + 1))
-			return;		/* no SYNC completed since */
+		/*
+		 * Not (u32)cur against the count now: a lookup that began
+		 * before that SYNC may have hit an entry its TLBI removed
+		 * since.
+		 */
+		if ((s32)((u32)looked_up - (u32)cur) < 0)
+			return;
 	}
 	if (ret)
 		WARN(1, "%s: stale IOTLB entry: sid %u%s%u iova 0x%llx -> pa 0x%llx perms 0x%x, but the tables fault (event 0x%x%s)",
@@ -252,13 +265,24 @@ static int hw_smmu_txn_translate(struct sio_hw_smmu *smmu,
 	struct sio_hw_smmu_tlb_slot *slot;
 	struct sio_hw_smmu_walk_out w;
 	unsigned int shift, perms;
-	u64 pa, seq, epoch;
+	int check =
+		atomic_load_explicit(&smmu->check_mode, memory_order_relaxed);
+	u64 pa, seq, epoch, looked_up = 0;
 
+	/*
+	 * The checker's clock, before the slot is read: a SYNC counted here
+	 * finished its invalidations before the lookup (pairs with the
+	 * increment in hw_smmu_cmd_sync()).
+	 */
+	if (check == SIO_HW_CHECK_AFTER_SYNC)
+		looked_up = atomic_load(&smmu->sync_count);
 	if (sio_hw_smmu_iotlb_lookup(smmu, tag, t->sc->shifts, t->iova, &pa,
 				     &shift, &perms, &slot, &seq) &&
 	    sio_hw_smmu_perms_allow(perms, t->access)) {
 		sio_hw_smmu_hot_add(smmu, t->x, iotlb_hits, 1);
-		hw_smmu_check_hit(smmu, t, pa, perms, slot, seq);
+		if (check != SIO_HW_CHECK_OFF)
+			hw_smmu_check_hit(smmu, t, check, pa, perms, slot, seq,
+					  looked_up);
 		res->iotlb_hit = true;
 		res->pa = pa;
 		res->contig = (1ULL << shift) - (t->iova & ((1ULL << shift) - 1));

@@ -777,3 +777,20 @@ void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on)
 	sio_hw_smmu_set_check_mode(smmu, on ? SIO_HW_CHECK_STRICT :
 					      SIO_HW_CHECK_OFF);
 }
+
+/**
+ * sio_hw_smmu_inject_drop_tlbi() - make the next @n TLBI commands no-ops
+ * @smmu: the SMMU
+ * @n: how many (0 cancels what is left)
+ *
+ * A hardware erratum for tests of the checkers above the model (the IOTLB
+ * coherency checker, isolation oracles): the commands are consumed and
+ * complete, but nothing is invalidated.  Configuration invalidations
+ * (CFGI_*) are not affected.
+ *
+ * Context: any.
+ */
+void sio_hw_smmu_inject_drop_tlbi(struct sio_hw_smmu *smmu, unsigned int n)
+{
+	atomic_store(&smmu->drop_tlbi, (int)min_t(unsigned int, n, INT_MAX));
+}

@@ -272,10 +272,11 @@ enum sio_hw_check_mode {
 	SIO_HW_CHECK_STRICT,
 	/*
 	 * Every hit re-walks; a difference WARNs only when the same cached
-	 * entry is found stale again after a CMD_SYNC completed since the
-	 * first sighting: tolerates the legitimate window between a PTE
-	 * change and its TLBI in concurrent tests (it can be fooled by an
-	 * unrelated SYNC from another thread inside that window).
+	 * entry is found stale again by a lookup that began after a CMD_SYNC
+	 * completed since the first sighting: tolerates the legitimate
+	 * window between a PTE change and its TLBI in concurrent tests (it
+	 * can be fooled by an unrelated SYNC from another thread inside that
+	 * window).
 	 */
 	SIO_HW_CHECK_AFTER_SYNC,
 };
@@ -284,6 +285,9 @@ enum sio_hw_check_mode {
 void sio_hw_smmu_set_check_iotlb(struct sio_hw_smmu *smmu, bool on);
 void sio_hw_smmu_set_check_mode(struct sio_hw_smmu *smmu,
 				enum sio_hw_check_mode mode);
+
+/* An erratum on request: the next @n TLBI commands do nothing. */
+void sio_hw_smmu_inject_drop_tlbi(struct sio_hw_smmu *smmu, unsigned int n);
 
 /**
  * struct sio_hw_smmu_ste - a stream table entry as the model decodes it

@@ -13,12 +13,11 @@
 
 #define SID		1
 #define ASID		3
-#define NPAGES		64
+#define NPAGES		64	/* at most */
+#define NTHREADS	3	/* translator threads, at most */
 #define IOVA0		0x100000ULL
 #define PA_A		0x41000000ULL
 #define PA_B		0x41100000ULL
-#define REMAPS		4000
-#define MAX_TRANSLATES	400000
 #define PROGRESS	8	/* translations between two remaps */
 
 /*
@@ -28,6 +27,9 @@
  */
 struct stress {
 	struct env *e;
+	unsigned int npages;
+	unsigned int nthreads;
+	long max_translates;
 	atomic_int done;
 	atomic_int finished;	/* translator threads that returned */
 	atomic_long ok, faults, bad, progress;
@@ -57,8 +59,8 @@ static void *translator(void *arg)
 	struct stress *s = w->s;
 	long n;
 
-	for (n = 0; n < MAX_TRANSLATES && !atomic_load(&s->done); n++) {
-		u64 i = xorshift(&w->rng) % NPAGES, pa;
+	for (n = 0; n < s->max_translates && !atomic_load(&s->done); n++) {
+		u64 i = xorshift(&w->rng) % s->npages, pa;
 		u64 off = i * 0x1000 + (i * 8 & 0xfff);
 		unsigned int s1, s2;
 		int ret;
@@ -87,11 +89,17 @@ static void *translator(void *arg)
 	return NULL;
 }
 
-TEST(translate_vs_invalidate)
+/*
+ * @npages pages remapped @remaps times under @nthreads translators, each
+ * of which stops after @max_translates translations (or at the end).
+ */
+static void translate_vs_invalidate(struct __test_metadata *_metadata,
+				    unsigned int npages, unsigned int nthreads,
+				    int remaps, long max_translates)
 {
 	struct stress s = { 0 };
-	struct worker w[2];
-	pthread_t th[2];
+	struct worker w[NTHREADS];
+	pthread_t th[NTHREADS];
 	struct env e;
 	struct pt pt;
 	u64 cd, ptep[NPAGES], rng;
@@ -99,6 +107,11 @@ TEST(translate_vs_invalidate)
 	struct sio_hw_smmu_stats st;
 	int i, t;
 
+	ASSERT_LE(npages, NPAGES);
+	ASSERT_LE(nthreads, NTHREADS);
+	s.npages = npages;
+	s.nthreads = nthreads;
+	s.max_translates = max_translates;
 	s.seed = test_seed();
 	rng = s.seed | 1;
 	env_init(&e, NULL, 4, 2);
@@ -108,23 +121,24 @@ TEST(translate_vs_invalidate)
 	cd = env_alloc(&e, 4096);
 	env_cd(&e, cd, &pt, ASID, 0);
 	env_ste(&e, SID, ste0_s1(cd, 0, false), 0, 0, 0);
-	for (i = 0; i < NPAGES; i++)
+	for (i = 0; i < (int)npages; i++)
 		ptep[i] = pt_map(&e, &pt, IOVA0 + i * 0x1000,
 				 PA_A + i * 0x1000, 3, S1_RW);
 
-	for (t = 0; t < 2; t++) {
+	for (t = 0; t < (int)nthreads; t++) {
 		w[t].s = &s;
 		w[t].rng = (s.seed + 1) * (t + 7) | 1;
 		ASSERT_EQ(0, pthread_create(&th[t], NULL, translator, &w[t]));
 	}
-	for (i = 0; i < REMAPS; i++) {
+	for (i = 0; i < remaps; i++) {
 		u64 r = xorshift(&rng);
-		unsigned int p = r % NPAGES, spins;
+		unsigned int p = r % npages, spins;
 		long seen = atomic_load(&s.progress);
 		u64 pa;
 
 		/* Let the device threads make progress between remaps. */
-		for (spins = 0; spins < 100000 && atomic_load(&s.finished) < 2 &&
+		for (spins = 0; spins < 100000 &&
+		     atomic_load(&s.finished) < (int)nthreads &&
 		     atomic_load(&s.progress) - seen < PROGRESS; spins++)
 			sched_yield();
 		atomic_fetch_add(&s.state[p], 1);	/* in progress */
@@ -164,7 +178,7 @@ TEST(translate_vs_invalidate)
 		}
 	}
 	atomic_store(&s.done, 1);
-	for (t = 0; t < 2; t++)
+	for (t = 0; t < (int)nthreads; t++)
 		pthread_join(th[t], NULL);
 
 	sio_hw_smmu_get_stats(e.smmu, &st);
@@ -181,7 +195,7 @@ TEST(translate_vs_invalidate)
 					sio_hw_smmu_read32(e.smmu,
 							   SIO_SMMU_CMDQ_CONS)));
 	/* After the storm, every page translates to its final target. */
-	for (i = 0; i < NPAGES; i++) {
+	for (i = 0; i < (int)npages; i++) {
 		u64 pa;
 
 		ASSERT_EQ(0, sio_hw_smmu_translate(e.smmu, SID, false, 0,
@@ -191,6 +205,24 @@ TEST(translate_vs_invalidate)
 		EXPECT_EQ((on_b[i] ? PA_B : PA_A) + i * 0x1000, pa);
 	}
 	env_fini(&e);
+}
+
+/* 64 pages, two translators that stop after 400,000 translations each. */
+TEST(translate_vs_invalidate)
+{
+	translate_vs_invalidate(_metadata, 64, 2, 4000, 400000);
+}
+
+/*
+ * Two pages and three translators, running until the last remap: nearly
+ * every remap hits a page a translator is using, and a translator is
+ * often preempted between its IOTLB lookup and the checker's walk (the
+ * window of the checker's false "stale IOTLB entry" report, issue 8
+ * defect 8).
+ */
+TEST(translate_vs_invalidate_hot)
+{
+	translate_vs_invalidate(_metadata, 2, 3, 3000, 1L << 40);
 }
 
 TEST_HARNESS_MAIN
